@@ -1,0 +1,65 @@
+"""`python -m grader ...`: thin argparse wiring over the library; each command's work lives in its own module."""
+import argparse
+import importlib
+import sys
+
+# command -> "module:function" taking the parsed args and returning an exit code (imported lazily)
+COMMANDS = {
+    "grade": "grader.commands.grade:run",
+    "train": "grader.training.command:run",
+    "release": "grader.release:run",
+    "autograde": "grader.autograde:run",
+}
+
+
+def build_parser():
+    parser = argparse.ArgumentParser(prog="python -m grader", description=__doc__.split(":")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    grade = sub.add_parser("grade", help="grade one submission folder (.py and/or .ipynb) in a sandboxed worker")
+    grade.add_argument("path", help="the submission folder (or a single .py/.ipynb file)")
+    grade.add_argument("--json", metavar="FILE", help="also write the report as JSON to FILE")
+    grade.add_argument("--no-train", action="store_true", help="skip the training tasks")
+    grade.add_argument("--in-process", action="store_true",
+                       help="run the student's code in this process (your own code only: no sandbox)")
+    grade.add_argument("--profile", default="auto", choices=("auto", "gpu", "cpu"), help="training profile")
+
+    train = sub.add_parser("train", help="train one network on Fashion-MNIST and give a verdict")
+    train.add_argument("model", choices=("alexnet", "vgg", "nin"))
+    train.add_argument("--profile", default="auto", choices=("auto", "gpu", "cpu"))
+    train.add_argument("--submission", default=None, help="folder with the builders (default: the reference)")
+    train.add_argument("--epochs", type=float, default=None, help="override the profile's budget in epochs")
+    train.add_argument("--steps", type=int, default=None, help="override the profile's budget in steps")
+    train.add_argument("--seed", type=int, default=0)
+    train.add_argument("--data", default=None, help="Fashion-MNIST root (default: $FASHION_MNIST or auto)")
+    train.add_argument("--out", default="runs", help="folder for the PNG curve and the JSON record")
+
+    release = sub.add_parser("release", help="regenerate assignments/ (+ notebooks) from solutions/")
+    release.add_argument("--solutions", default="solutions")
+    release.add_argument("--out", default="assignments")
+    release.add_argument("--check", action="store_true", help="only report whether the files are up to date")
+
+    autograde = sub.add_parser("autograde", help="grade a whole class of submissions")
+    autograde.add_argument("submissions", help="folder with one entry per student (folder, .py, .ipynb or .zip)")
+    autograde.add_argument("--out", required=True, help="output folder (gradebook, CSV, reports, feedback)")
+    autograde.add_argument("--workers", type=int, default=None)
+    autograde.add_argument("--no-train", action="store_true")
+    autograde.add_argument("--only", nargs="+", metavar="NAME", help="(re)grade only these students")
+    autograde.add_argument("--force", action="store_true", help="regrade even finished jobs")
+    autograde.add_argument("--profile", default="auto", choices=("auto", "gpu", "cpu"))
+    return parser
+
+
+def main(argv=None):
+    args = build_parser().parse_args(argv)
+    module_name, function_name = COMMANDS[args.command].split(":")
+    try:
+        run = getattr(importlib.import_module(module_name), function_name)
+    except ImportError as error:
+        print(f"grader {args.command}: not available in this build ({error})", file=sys.stderr)
+        return 2
+    return run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Command implementations behind grader.cli (each a `run(args) -> exit code`)."""

@@ -1,0 +1,50 @@
+"""Grade one submission: run each task's check in order, honour task dependencies, collect a Report."""
+import platform
+import time
+
+from grader import __version__
+from grader.checks import check_for
+from grader.results import Report, Status, TaskResult
+from grader.spec import TASKS, TRAINING_TASKS
+
+
+def environment(**extra):
+    import hypothesis
+    import torch
+    return {"kit_version": __version__, "torch": torch.__version__, "hypothesis": hypothesis.__version__,
+            "python": platform.python_version(), "platform": platform.platform(),
+            "device": "cuda" if torch.cuda.is_available() else "cpu", **extra}
+
+
+def grade_task(task, submission, options=None):
+    """One task's result; a crash inside the grader itself becomes an `error` result, never an exception."""
+    started = time.perf_counter()
+    try:
+        result = check_for(task.name)(submission, **(options or {}))
+    except Exception as error:  # a bug in a check must not hide the other tasks
+        result = TaskResult(task.name, 0, task.points, Status.ERROR,
+                            f"the grader failed while checking this task ({type(error).__name__}: {error}); "
+                            f"please report it")
+    result.duration = round(time.perf_counter() - started, 3)
+    return result
+
+
+def grade(submission, tasks=None, train=False, training_options=None, on_result=None):
+    """Report for `submission` (any backend). Training tasks run only when `train` and their builders passed."""
+    tasks = list(tasks or (TASKS + (TRAINING_TASKS if train else ())))
+    report = Report(submission=submission.name, environment=environment())
+    for problem_module, why in submission.problems().items():
+        report.environment.setdefault("load_problems", {})[problem_module] = why
+    if submission.notes():
+        report.environment["notes"] = submission.notes()
+    for task in tasks:
+        failed_needs = [need for need in task.needs if (r := report.task(need)) is not None and not r.passed]
+        if failed_needs:
+            result = TaskResult(task.name, 0, task.points, Status.SKIPPED,
+                                f"not trained: fix {', '.join(failed_needs)} first (its checks fail)")
+        else:
+            result = grade_task(task, submission, training_options if task in TRAINING_TASKS else None)
+        report.tasks.append(result)
+        if on_result:
+            on_result(result)
+    return report

@@ -1,0 +1,155 @@
+"""Networks as plain data: build an nn.Sequential from layer specs, describe a module's leaves, fill weights from a seed.
+
+A layer spec is `{"type": "Conv2d", "args": {...}}` (+ optional `"frozen": true`, or `{"same_as": i}` to reuse
+layer i's instance). The same format describes a student's network, so the grader can rebuild it. This module
+imports only torch and the standard library: the sandboxed worker runs it too.
+"""
+import torch
+from torch import nn
+
+# type -> constructor arguments that define the layer (what a description records and a build passes on)
+LAYER_ARGS = {
+    "Conv2d": ("in_channels", "out_channels", "kernel_size", "stride", "padding", "dilation", "groups", "bias"),
+    "Linear": ("in_features", "out_features", "bias"),
+    "MaxPool2d": ("kernel_size", "stride", "padding", "dilation", "ceil_mode"),
+    "AvgPool2d": ("kernel_size", "stride", "padding", "ceil_mode"),
+    "AdaptiveAvgPool2d": ("output_size",),
+    "AdaptiveMaxPool2d": ("output_size",),
+    "BatchNorm1d": ("num_features",),
+    "BatchNorm2d": ("num_features",),
+    "Dropout": ("p",),
+    "Dropout2d": ("p",),
+    "Flatten": ("start_dim", "end_dim"),
+    "ReLU": (), "Sigmoid": (), "Tanh": (), "Identity": (), "GELU": (),
+    "LeakyReLU": ("negative_slope",),
+    "Softmax": ("dim",),
+    "LogSoftmax": ("dim",),
+}
+
+
+def _plain(value):
+    if isinstance(value, (tuple, list)):
+        return [_plain(v) for v in value]
+    if isinstance(value, torch.Tensor) or value is None or isinstance(value, (bool, int, float, str)):
+        return value if not isinstance(value, torch.Tensor) else value.tolist()
+    return str(value)
+
+
+def layer_args(module):
+    """The defining hyper-parameters of a leaf module, as plain data ({} for unknown types)."""
+    names = LAYER_ARGS.get(type(module).__name__, ())
+    args = {}
+    for name in names:
+        if name == "bias":
+            args["bias"] = getattr(module, "bias", None) is not None
+        elif name == "p":
+            args["p"] = float(module.p)
+        else:
+            args[name] = _plain(getattr(module, name))
+    # pooling and conv store a square kernel either as 3 or (3, 3): compare them as pairs
+    for name in ("kernel_size", "stride", "padding", "dilation", "output_size"):
+        if isinstance(args.get(name), int):
+            args[name] = [args[name], args[name]]
+    return args
+
+
+def describe_layer(module):
+    return {"type": type(module).__name__, "args": layer_args(module)}
+
+
+def build_layer(spec):
+    cls = getattr(nn, spec["type"], None)
+    if spec["type"] not in LAYER_ARGS or cls is None:
+        raise ValueError(f"cannot rebuild a layer of type {spec['type']!r}: only standard torch.nn layers are supported")
+    args = dict(spec.get("args", {}))
+    for name, value in list(args.items()):
+        if isinstance(value, list):
+            args[name] = tuple(value)
+    return cls(**args)
+
+
+def build(specs):
+    """nn.Sequential from a list of layer specs; `same_as` reuses an earlier instance, `frozen` freezes its parameters."""
+    layers = []
+    for spec in specs:
+        if "same_as" in spec:
+            layers.append(layers[spec["same_as"]])
+            continue
+        layer = build_layer(spec)
+        if spec.get("frozen"):
+            for parameter in layer.parameters():
+                parameter.requires_grad_(False)
+        layers.append(layer)
+    return nn.Sequential(*layers)
+
+
+def static_leaves(model):
+    """Leaf modules in registration order, each instance once."""
+    return [m for m in model.modules() if not list(m.children())]
+
+
+def executed_leaves(model, x):
+    """Run `model(x)` and return (output, leaf modules in the order they ran; a reused one appears each time)."""
+    order = []
+    hooks = [m.register_forward_hook(lambda m, i, o: order.append(m)) for m in static_leaves(model)]
+    try:
+        output = model(x)
+    finally:
+        for hook in hooks:
+            hook.remove()
+    return output, order
+
+
+def deterministic_tensor(shape, seed, scale=1.0):
+    generator = torch.Generator().manual_seed(int(seed) % (2 ** 63))
+    return (torch.rand(tuple(shape), generator=generator) * 2 - 1) * scale
+
+
+def fill_deterministic(leaves, seed):
+    """Fill each parameter from (seed, index of its leaf among the parameterised leaves, index of the parameter).
+
+    Two networks with the same parameterised leaves in the same order get identical weights, whatever their
+    nesting or attribute names — so their outputs can be compared without shipping weights.
+    """
+    seen, index = set(), 0
+    with torch.no_grad():
+        for leaf in leaves:
+            params = list(leaf.parameters(recurse=False))
+            if not params or id(leaf) in seen:
+                continue
+            seen.add(id(leaf))
+            for j, p in enumerate(params):
+                fan_in = p[0].numel() if p.dim() > 1 else max(1, p.numel())
+                p.copy_(deterministic_tensor(p.shape, seed * 1_000_003 + index * 97 + j, fan_in ** -0.5))
+            index += 1
+
+
+def describe_module(model, input_shape, seed):
+    """Plain-data description of `model` on a deterministic input of `input_shape` (eval mode, no grad).
+
+    Returns (description, output tensor or None). Lazy layers are materialised by a first forward pass.
+    A forward pass that fails still yields the static leaf list, with the error under "forward_error".
+    """
+    model.eval()
+    x = deterministic_tensor(input_shape, seed + 7)
+    description = {"forward_error": None, "output_shape": None}
+    output = None
+    with torch.no_grad():
+        try:
+            if any(isinstance(m, nn.modules.lazy.LazyModuleMixin) for m in model.modules()):
+                model(x)  # materialises LazyLinear/LazyConv2d so their shapes can be described
+            fill_deterministic(executed_leaves(model, x)[1], seed)
+            output, leaves = executed_leaves(model, x)
+            if not isinstance(output, torch.Tensor):
+                raise TypeError(f"forward returned {type(output).__name__}, not a tensor")
+            description["output_shape"] = list(output.shape)
+        except Exception as error:  # the student's network may not even run: describe what is there
+            leaves = static_leaves(model)
+            description["forward_error"] = f"{type(error).__name__}: {error}"[:500]
+            output = None
+    params = {id(p): p for p in model.parameters()}
+    description["leaves"] = [describe_layer(m) for m in leaves]
+    description["children"] = [type(m).__name__ for m in model.children()]
+    description["n_params"] = sum(p.numel() for p in params.values())
+    description["param_shapes"] = [list(p.shape) for p in params.values()]
+    return description, output

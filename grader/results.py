@@ -1,0 +1,59 @@
+"""What is decided: task statuses, one task's result, and a submission's report — plain dataclasses."""
+from dataclasses import asdict, dataclass, field
+from enum import Enum
+
+
+class Status(str, Enum):
+    PASSED = "passed"
+    FAILED = "failed"                    # answered, and the answer is wrong
+    NOT_IMPLEMENTED = "not_implemented"  # still the skeleton's NotImplementedError
+    MISSING = "missing"                  # no such function (or its file would not load)
+    ERROR = "error"                      # the student's code raised
+    TIMEOUT = "timeout"
+    MEMORY = "memory"
+    CRASHED = "crashed"                  # the worker died (segfault, exit, kill)
+    INVALID = "invalid"                  # an answer of the wrong kind (float for int, not a Module, ...)
+    SKIPPED = "skipped"                  # not run (training switched off, or a builder it needs failed)
+
+
+@dataclass
+class TaskResult:
+    name: str
+    score: float
+    max_score: float
+    status: Status
+    feedback: str = ""      # one or two plain sentences: expected, got, on which input, named mistake
+    example: str = ""       # the smallest failing input, as text
+    output: str = ""        # the student's trimmed stdout/stderr, for context only (never evidence)
+    duration: float = 0.0
+
+    @property
+    def passed(self):
+        return self.status is Status.PASSED
+
+    def to_dict(self):
+        data = asdict(self)
+        data["status"] = self.status.value
+        return data
+
+
+@dataclass
+class Report:
+    submission: str
+    tasks: list = field(default_factory=list)
+    environment: dict = field(default_factory=dict)
+
+    @property
+    def score(self):
+        return sum(task.score for task in self.tasks)
+
+    @property
+    def max_score(self):
+        return sum(task.max_score for task in self.tasks)
+
+    def task(self, name):
+        return next((task for task in self.tasks if task.name == name), None)
+
+    def to_dict(self):
+        return {"submission": self.submission, "score": self.score, "max_score": self.max_score,
+                "tasks": [task.to_dict() for task in self.tasks], "environment": self.environment}

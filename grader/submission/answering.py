@@ -1,0 +1,103 @@
+"""Answer one plain-data question by running the student's function; runs wherever the student's code lives.
+
+Imports only the standard library, torch and grader.netspec, so the sandboxed worker can run it. Every value
+leaves here as plain data: a return value of any other type (an int subclass, a numpy scalar, a tensor) is
+refused as `invalid`, with a hint, rather than converted.
+"""
+import io
+import traceback
+import warnings
+from contextlib import redirect_stderr, redirect_stdout
+
+import torch
+from torch import nn
+
+from grader import netspec
+
+OUTPUT_LIMIT = 2000  # characters of the student's prints kept with an answer
+
+
+class MissingFunction(Exception):
+    """The submission has no such function (or the file holding it would not load)."""
+
+
+class InvalidAnswer(Exception):
+    """The function returned something that is not what it claims to be."""
+
+
+def _hint(value):
+    kind = type(value)
+    if isinstance(value, torch.Tensor):
+        return f"a torch.Tensor ({value!r:.60}); return a plain Python value, e.g. int(x) or x.item()"
+    if kind.__module__ == "numpy":
+        return f"a numpy {kind.__name__}; return a plain Python value, e.g. int(x)"
+    if isinstance(value, (int, float, str, tuple, list, dict)):
+        return f"an object of class {kind.__name__}, a subclass of {kind.__mro__[1].__name__}; return a plain value"
+    return f"an object of type {kind.__module__}.{kind.__qualname__}"
+
+
+def to_plain(value):
+    """Exact-type conversion to JSON-able data; torch.Size becomes a list. Anything else is refused."""
+    kind = type(value)
+    if value is None or kind in (bool, int, str):
+        return value
+    if kind is float:
+        return value if value == value and abs(value) != float("inf") else str(value)
+    if kind in (list, tuple, torch.Size):
+        return [to_plain(item) for item in value]
+    if kind is dict:
+        return {to_plain(k) if type(k) is str else str(k): to_plain(v) for k, v in value.items()}
+    raise InvalidAnswer(f"returned {_hint(value)}")
+
+
+def _short_traceback(error):
+    frames = [f for f in traceback.extract_tb(error.__traceback__) if "/grader/" not in f.filename.replace("\\", "/")]
+    where = f" (line {frames[-1].lineno} of {frames[-1].filename.rsplit('/', 1)[-1]}: {frames[-1].line})" if frames else ""
+    return f"{type(error).__name__}: {error}"[:400] + where
+
+
+def _run(question, function):
+    kind = question["kind"]
+    if kind == "call":
+        return to_plain(function(*question["args"])), {}
+    if kind == "measure":
+        model = netspec.build(question["net"])
+        shape = question.get("input_shape")
+        result = function(model) if shape is None else function(model, tuple(shape))
+        return to_plain(result), {}
+    if kind == "describe":
+        model = function(**question["kwargs"])
+        if not isinstance(model, nn.Module):
+            raise InvalidAnswer(f"returned {_hint(model)}, not an nn.Module such as nn.Sequential")
+        description, output = netspec.describe_module(model, question["input_shape"], question["seed"])
+        tensors = {} if output is None else {"output": output.detach().float().numpy().copy()}
+        return description, tensors
+    raise ValueError(f"unknown question kind {kind!r}")
+
+
+def answer(question, find_function):
+    """-> (answer dict, tensors dict). `find_function(name)` returns the student's callable or raises MissingFunction."""
+    out = io.StringIO()
+    try:
+        function = find_function(question["function"])
+        with redirect_stdout(out), redirect_stderr(out), warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # a student's warnings never cost points
+            value, tensors = _run(question, function)
+        data = {"ok": True, "value": value}
+    except MissingFunction as error:
+        data, tensors = {"ok": False, "status": "missing", "message": str(error)}, {}
+    except NotImplementedError:
+        data, tensors = {"ok": False, "status": "not_implemented", "message": "not implemented yet"}, {}
+    except InvalidAnswer as error:
+        data, tensors = {"ok": False, "status": "invalid", "message": str(error)}, {}
+    except MemoryError:
+        data, tensors = {"ok": False, "status": "memory", "message": "ran out of memory"}, {}
+    except RecursionError as error:
+        data, tensors = {"ok": False, "status": "error", "message": f"RecursionError: {error}"}, {}
+    except SystemExit as error:  # sys.exit() in a student's function ends that answer, not the grading
+        data, tensors = {"ok": False, "status": "error", "message": f"called sys.exit({error.code!r})"}, {}
+    except Exception as error:
+        data, tensors = {"ok": False, "status": "error", "message": _short_traceback(error)}, {}
+    printed = out.getvalue()
+    data["output"] = printed[:OUTPUT_LIMIT] + ("\n[... output trimmed]" if len(printed) > OUTPUT_LIMIT else "")
+    return data, tensors
