@@ -1,0 +1,89 @@
+"""Release: regenerate the student's skeletons in assignments/ from solutions/ (solution markers -> stubs)."""
+import re
+import sys
+from pathlib import Path
+
+BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
+HEADER = ('# Generated from solutions/{name} by `python -m grader release` — do not edit by hand.\n'
+          '# Students: replace each `raise NotImplementedError` with your code, then run `pytest`.\n')
+
+
+class MarkerError(ValueError):
+    """Solution markers that are unbalanced or nested; says file and line."""
+
+
+def strip_solutions(source, origin="<source>"):
+    """`source` with every BEGIN/END SOLUTION region replaced by a 'your code here' stub at the same indent."""
+    out, region_start, indent = [], None, ""
+    for number, line in enumerate(source.splitlines(keepends=True), start=1):
+        marker = line.strip()
+        if marker == BEGIN:
+            if region_start is not None:
+                raise MarkerError(f"{origin}:{number}: {BEGIN} inside the region opened at line {region_start} "
+                                  f"(markers cannot nest)")
+            region_start, indent = number, re.match(r"\s*", line).group(0)
+            out.append(f"{indent}# your code here\n{indent}raise NotImplementedError\n")
+        elif marker == END:
+            if region_start is None:
+                raise MarkerError(f"{origin}:{number}: {END} without a matching {BEGIN}")
+            region_start = None
+        elif region_start is None:
+            out.append(line)
+    if region_start is not None:
+        raise MarkerError(f"{origin}:{region_start}: {BEGIN} is never closed by {END}")
+    return "".join(out)
+
+
+def skeleton(path):
+    path = Path(path)
+    return HEADER.format(name=path.name) + strip_solutions(path.read_text(encoding="utf-8"), str(path))
+
+
+def planned_files(solutions="solutions"):
+    """Release output: relative path -> text, for every file students receive."""
+    files = {}
+    for path in sorted(Path(solutions).glob("*.py")):
+        files[path.name] = skeleton(path) if path.name != "__init__.py" else \
+            '"""Your work for d2l-zh v2 §7.1–7.3: fill in the functions, then run `pytest`."""\n'
+    try:
+        from grader.notebooks import planned_notebooks  # notebooks are released beside the .py files
+    except ImportError:
+        return files
+    files.update(planned_notebooks(solutions))
+    return files
+
+
+def stale_files(solutions="solutions", out="assignments"):
+    """Relative paths whose committed content differs from what release would write."""
+    out = Path(out)
+    return [name for name, text in planned_files(solutions).items()
+            if not (out / name).exists() or (out / name).read_text(encoding="utf-8") != text]
+
+
+def write_release(solutions="solutions", out="assignments"):
+    """Write the files that changed; returns their relative paths (empty when already up to date)."""
+    changed = stale_files(solutions, out)
+    files = planned_files(solutions)
+    for name in changed:
+        target = Path(out) / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(files[name], encoding="utf-8")
+    return changed
+
+
+def run(args):
+    try:
+        if args.check:
+            stale = stale_files(args.solutions, args.out)
+            for name in stale:
+                print(f"out of date: {Path(args.out) / name}")
+            print("up to date" if not stale else "run `python -m grader release` to regenerate")
+            return 1 if stale else 0
+        changed = write_release(args.solutions, args.out)
+    except MarkerError as error:
+        print(f"release: {error}", file=sys.stderr)
+        return 2
+    for name in changed:
+        print(f"wrote {Path(args.out) / name}")
+    print(f"{len(changed)} file(s) changed" if changed else "already up to date")
+    return 0
