@@ -83,6 +83,18 @@ def build(specs):
     return nn.Sequential(*layers)
 
 
+def build_filled(specs, seed=0):
+    """build(specs) with deterministic weights, skipping torch's default initialisation (which costs ~0.5 s for AlexNet)."""
+    with torch.device("meta"):
+        model = build(specs)
+    model.to_empty(device="cpu")
+    for module in model.modules():
+        if hasattr(module, "reset_running_stats"):
+            module.reset_running_stats()
+    fill_deterministic(static_leaves(model), seed)
+    return model
+
+
 def static_leaves(model):
     """Leaf modules in registration order, each instance once."""
     return [m for m in model.modules() if not list(m.children())]
@@ -100,9 +112,39 @@ def executed_leaves(model, x):
     return output, order
 
 
-def deterministic_tensor(shape, seed, scale=1.0):
+POOL = 65_521  # a prime: large tensors repeat a seeded pool of this many values (fast, still unstructured)
+
+
+def deterministic_fill_(tensor, seed, scale=1.0):
+    """Overwrite `tensor` in place with values in [-scale, scale) that depend only on (numel, seed)."""
+    flat = tensor.view(-1)
+    count = flat.numel()
     generator = torch.Generator().manual_seed(int(seed) % (2 ** 63))
-    return (torch.rand(tuple(shape), generator=generator) * 2 - 1) * scale
+    pool = (torch.rand(min(count, POOL), generator=generator) * 2 - 1) * scale
+    whole = count // len(pool) * len(pool) if count else 0
+    if whole:  # one broadcast copy writes every full period of the pool
+        flat[:whole].view(-1, len(pool)).copy_(pool.expand(whole // len(pool), len(pool)))
+    flat[whole:].copy_(pool[:count - whole])
+    return tensor
+
+
+def deterministic_tensor(shape, seed, scale=1.0):
+    """A new tensor of `shape` filled by deterministic_fill_: the same in every process."""
+    return deterministic_fill_(torch.empty(tuple(shape)), seed, scale)
+
+
+def construct(builder, kwargs):
+    """Call a network builder on the meta device (no memory, no init cost); fall back to a plain call if it can't run there.
+
+    Every weight is overwritten by fill_deterministic anyway, so the builder's own initialisation is wasted work.
+    """
+    try:
+        with torch.device("meta"):
+            return builder(**kwargs)
+    except NotImplementedError:
+        raise
+    except Exception:  # noqa: BLE001 — e.g. a builder that calls .item() while building: build it for real
+        return builder(**kwargs)
 
 
 def fill_deterministic(leaves, seed):
@@ -120,7 +162,7 @@ def fill_deterministic(leaves, seed):
             seen.add(id(leaf))
             for j, p in enumerate(params):
                 fan_in = p[0].numel() if p.dim() > 1 else max(1, p.numel())
-                p.copy_(deterministic_tensor(p.shape, seed * 1_000_003 + index * 97 + j, fan_in ** -0.5))
+                deterministic_fill_(p, seed * 1_000_003 + index * 97 + j, fan_in ** -0.5)
             index += 1
 
 
@@ -136,9 +178,17 @@ def describe_module(model, input_shape, seed):
     output = None
     with torch.no_grad():
         try:
-            if any(isinstance(m, nn.modules.lazy.LazyModuleMixin) for m in model.modules()):
-                model(x)  # materialises LazyLinear/LazyConv2d so their shapes can be described
-            fill_deterministic(executed_leaves(model, x)[1], seed)
+            if any(t.is_meta for t in list(model.parameters()) + list(model.buffers())):
+                order = executed_leaves(model, x.to("meta"))[1]  # shapes only; materialises lazy layers too
+                model.to_empty(device="cpu")
+                for module in model.modules():
+                    if hasattr(module, "reset_running_stats"):
+                        module.reset_running_stats()  # to_empty leaves BatchNorm's statistics uninitialised
+            else:
+                if any(isinstance(m, nn.modules.lazy.LazyModuleMixin) for m in model.modules()):
+                    model(x)  # materialises LazyLinear/LazyConv2d so their shapes can be described
+                order = executed_leaves(model, x)[1]
+            fill_deterministic(order, seed)
             output, leaves = executed_leaves(model, x)
             if not isinstance(output, torch.Tensor):
                 raise TypeError(f"forward returned {type(output).__name__}, not a tensor")

@@ -61,12 +61,12 @@ def _run(question, function):
     if kind == "call":
         return to_plain(function(*question["args"])), {}
     if kind == "measure":
-        model = netspec.build(question["net"])
+        model = netspec.build_filled(question["net"]).eval()  # eval: BatchNorm1d must accept a batch of 1
         shape = question.get("input_shape")
         result = function(model) if shape is None else function(model, tuple(shape))
         return to_plain(result), {}
     if kind == "describe":
-        model = function(**question["kwargs"])
+        model = netspec.construct(function, question["kwargs"])
         if not isinstance(model, nn.Module):
             raise InvalidAnswer(f"returned {_hint(model)}, not an nn.Module such as nn.Sequential")
         description, output = netspec.describe_module(model, question["input_shape"], question["seed"])

@@ -1,0 +1,65 @@
+"""Independent truths for the counting checks: a real nn.Conv2d, closed-form parameter counts, FlopCounterMode."""
+import torch
+from torch import nn
+from torch.utils.flop_counter import FlopCounterMode
+
+from grader import netspec
+
+
+def conv_output_truth(size, kernel_size, stride, padding):
+    """What a real nn.Conv2d produces along one axis."""
+    conv = nn.Conv2d(1, 1, kernel_size, stride=stride, padding=padding, bias=False)
+    with torch.no_grad():
+        return conv(torch.zeros(1, 1, size, size)).shape[-1]
+
+
+def unique_layers(specs):
+    return [spec for spec in specs if "same_as" not in spec]
+
+
+def layer_params(spec, groups_ignored=False, bias=True):
+    """Closed-form parameter count of one layer spec (weights + biases; BatchNorm: weight and bias)."""
+    kind, args = spec["type"], spec.get("args", {})
+    if kind == "Conv2d":
+        kh, kw = args["kernel_size"]
+        groups = 1 if groups_ignored else args["groups"]
+        return args["out_channels"] * (args["in_channels"] // groups) * kh * kw + \
+            (args["out_channels"] if args["bias"] and bias else 0)
+    if kind == "Linear":
+        return args["in_features"] * args["out_features"] + (args["out_features"] if args["bias"] and bias else 0)
+    if kind.startswith("BatchNorm"):
+        return 2 * args["num_features"] if bias else args["num_features"]
+    return 0
+
+
+def layer_buffers(spec):
+    """BatchNorm keeps running_mean, running_var (C each) and num_batches_tracked (1): state, not parameters."""
+    return 2 * spec["args"]["num_features"] + 1 if spec.get("type", "").startswith("BatchNorm") else 0
+
+
+def trainable_params(specs):
+    return sum(layer_params(s) for s in unique_layers(specs) if not s.get("frozen"))
+
+
+def torch_trainable_params(model):
+    """The same count read off torch (used by the kit's own tests to check the closed form)."""
+    return sum(p.numel() for p in model.parameters() if p.requires_grad)
+
+
+def layer_trace(specs, input_shape):
+    """Per top-level layer: (type name, output shape, FLOPs from FlopCounterMode, the layer's spec).
+
+    Runs on the meta device: shapes and FLOPs need no values, so even the book's networks cost nothing.
+    """
+    with torch.device("meta"):
+        model = netspec.build(specs)
+    model.eval()
+    x = torch.zeros(input_shape, device="meta")
+    rows = []
+    with torch.no_grad():
+        for spec, layer in zip(specs, model):
+            with FlopCounterMode(display=False) as counter:
+                x = layer(x)
+            resolved = specs[spec["same_as"]] if "same_as" in spec else spec
+            rows.append((type(layer).__name__, tuple(x.shape), counter.get_total_flops(), resolved))
+    return rows

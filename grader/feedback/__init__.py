@@ -1,0 +1,1 @@
+"""Misconception detectors: turn evidence (an answer beside the truth) into a named mistake in plain words."""

@@ -1,0 +1,46 @@
+"""Short text for layers, networks and examples, as students see them in feedback."""
+
+
+def _pair(value):
+    if isinstance(value, list) and len(value) == 2 and value[0] == value[1]:
+        return str(value[0])
+    return str(tuple(value)) if isinstance(value, list) else str(value)
+
+
+def layer(spec):
+    """e.g. Conv2d(3→8, k=3, s=2, p=1, groups=2, bias=False) — defaults left out."""
+    if "same_as" in spec:
+        return f"<layer {spec['same_as'] + 1} again>"
+    kind, args = spec["type"], spec.get("args", {})
+    if kind == "Conv2d":
+        parts = [f"{args['in_channels']}→{args['out_channels']}", f"k={_pair(args['kernel_size'])}"]
+        defaults = {"stride": "1", "padding": "0", "dilation": "1"}
+        parts += [f"{key[0] if key != 'dilation' else 'dilation'}={_pair(args[key])}"
+                  for key in ("stride", "padding", "dilation") if _pair(args[key]) != defaults[key]]
+        parts += [f"groups={args['groups']}"] if args["groups"] != 1 else []
+        parts += ["bias=False"] if not args["bias"] else []
+        text = f"Conv2d({', '.join(parts)})"
+    elif kind == "Linear":
+        text = f"Linear({args['in_features']}→{args['out_features']}{'' if args['bias'] else ', bias=False'})"
+    elif kind in ("MaxPool2d", "AvgPool2d"):
+        text = f"{kind}(k={_pair(args['kernel_size'])}, s={_pair(args['stride'])}" + \
+            (f", p={_pair(args['padding'])})" if _pair(args.get("padding", 0)) not in ("0",) else ")")
+    elif kind == "Dropout":
+        text = f"Dropout(p={args['p']:g})"
+    elif kind.startswith("BatchNorm"):
+        text = f"{kind}({args['num_features']})"
+    elif kind.startswith("Adaptive"):
+        text = f"{kind}({_pair(args['output_size'])})"
+    else:
+        text = f"{kind}()"
+    return text + (" [frozen]" if spec.get("frozen") else "")
+
+
+def network(specs, input_shape=None):
+    body = ", ".join(layer(spec) for spec in specs)
+    shape = f" on input {tuple(input_shape)}" if input_shape is not None else ""
+    return f"Sequential({body}){shape}"
+
+
+def call(function, kwargs):
+    return f"{function}({', '.join(f'{k}={v!r}' for k, v in kwargs.items())})"
