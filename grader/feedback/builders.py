@@ -69,7 +69,7 @@ def _missing_or_extra(got, want, function):
     if _without(got, "Dropout") == _without(want, "Dropout") and tg.count("Dropout") < tw.count("Dropout"):
         return "Dropout missing: the book puts nn.Dropout(dropout) after each hidden Linear's ReLU (and in NiN)"
     ones = lambda leaves: [l for l in _convs(leaves) if l["args"]["kernel_size"] == [1, 1]]
-    if function.startswith("nin") and 0 < len(ones(got)) < len(ones(want)):
+    if function.startswith("nin") and 0 < len(ones(got)) < len(ones(want)) and len(_convs(got)) < len(_convs(want)):
         return ("each NiN block has two 1×1 convs (each followed by a ReLU), not one: together they act as a "
                 "per-pixel two-layer MLP")
     if "AdaptiveAvgPool2d" in tw and "AdaptiveAvgPool2d" not in tg:

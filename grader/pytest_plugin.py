@@ -1,0 +1,100 @@
+"""pytest plugin: grade a submission as one test per task and end the run with a points table.
+
+Registered through the `pytest11` entry point. Imports torch and the checks lazily, inside fixtures, so plain
+`pytest --help` and unrelated test runs stay fast.
+"""
+import os
+
+import pytest
+
+FRIENDLY = {"not_implemented": "not implemented yet"}
+
+
+def pytest_addoption(parser):
+    group = parser.getgroup("d2l-grader", "grading a d2l CNN submission")
+    group.addoption("--submission", default=None, metavar="PATH",
+                    help="folder to grade (default: assignments/ under the rootdir)")
+    group.addoption("--no-train", action="store_true", help="skip the training tasks (quick runs)")
+    group.addoption("--train-profile", default="auto", choices=("auto", "gpu", "cpu"),
+                    help="training profile: gpu (book-size models, CUDA), cpu (reduced models), auto (gpu if CUDA)")
+    group.addoption("--data", default=None, metavar="DIR", help="Fashion-MNIST root (default: $FASHION_MNIST or auto)")
+    group.addoption("--call-timeout", type=float, default=60.0, help="seconds one call of your code may take")
+
+
+class GradingSession:
+    """The submission being graded and every task result so far (one per task, computed once)."""
+
+    def __init__(self, config):
+        self.config = config
+        self.results = {}
+        self._submission = None
+
+    @property
+    def folder(self):
+        return self.config.getoption("submission") or os.path.join(str(self.config.rootpath), "assignments")
+
+    def submission(self):
+        if self._submission is None:
+            from grader.submission.inprocess import InProcessSubmission
+            self._submission = InProcessSubmission(self.folder, timeout=self.config.getoption("call_timeout"))
+        return self._submission
+
+    def result(self, task):
+        if task.name not in self.results:
+            from grader.grade import grade_task
+            from grader.results import Status, TaskResult
+            for need in task.needs:  # a training task runs only on builders that pass: grade those first
+                self.result(_task(need))
+            failed = [need for need in task.needs if not self.results[need].passed]
+            if task.name.startswith("train_") and self.config.getoption("no_train"):
+                result = TaskResult(task.name, 0, task.points, Status.SKIPPED, "training switched off (--no-train)")
+            elif failed:
+                result = TaskResult(task.name, 0, task.points, Status.SKIPPED,
+                                    f"not trained: fix {', '.join(failed)} first (its checks fail)")
+            else:
+                options = {"profile": self.config.getoption("train_profile"), "data_root": self.config.getoption("data")}
+                result = grade_task(task, self.submission(), options if task.name.startswith("train_") else None)
+            self.results[task.name] = result
+        return self.results[task.name]
+
+
+def _task(name):
+    from grader.spec import TASKS_BY_NAME
+    return TASKS_BY_NAME[name]
+
+
+def pytest_configure(config):
+    config.stash[_SESSION] = GradingSession(config)
+
+
+_SESSION = pytest.StashKey[GradingSession]()
+
+
+@pytest.fixture
+def grade_task_outcome(request):
+    """Call with a grader.spec.Task: grades it and turns the result into this test's outcome."""
+    session = request.config.stash[_SESSION]
+
+    def run(task):
+        result = session.result(task)
+        if result.passed:
+            return result
+        if result.status.value == "skipped":
+            pytest.skip(result.feedback)
+        message = FRIENDLY.get(result.status.value) or result.feedback
+        if result.example and result.example not in message:
+            message += f"\nsmallest failing example: {result.example}"
+        pytest.fail(f"{task.name}: {message}", pytrace=False)
+    return run
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    session = config.stash.get(_SESSION, None)
+    if not session or not session.results:
+        return
+    from grader.report.table import render
+    from grader.results import Report
+    from grader.spec import ALL_TASKS
+    report = Report(session.folder, [session.results[t.name] for t in ALL_TASKS if t.name in session.results])
+    terminalreporter.write_sep("=", f"points for {session.folder}")
+    terminalreporter.write_line(render(report))

