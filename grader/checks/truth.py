@@ -1,9 +1,14 @@
 """Independent truths for the counting checks: a real nn.Conv2d, closed-form parameter counts, FlopCounterMode."""
+import logging
+
 import torch
 from torch import nn
 from torch.utils.flop_counter import FlopCounterMode
 
 from grader import netspec
+
+# FlopCounterMode warns once that triton is absent; irrelevant here (no triton kernels), and noise for students
+logging.getLogger("torch.utils.flop_counter").setLevel(logging.ERROR)
 
 
 def conv_output_truth(size, kernel_size, stride, padding):

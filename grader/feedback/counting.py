@@ -49,7 +49,8 @@ def name_mistake(value, truth, alternative, flags, sentences, max_flags=2):
         matches = [m for m in matches if alternative(set(m)) != truth]
         if matches:
             if len(matches) == 1:
-                return "; ".join(sentences[f] for f in matches[0]) + "."
+                text = "; ".join(sentences[f] for f in matches[0])
+                return text[0].upper() + text[1:] + "."
             return "Either " + ", or ".join("; ".join(sentences[f] for f in m) for m in matches[:2]) + "."
     return ""
 

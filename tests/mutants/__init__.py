@@ -21,9 +21,15 @@ def declared(path):
     return task, expect
 
 
+def reference_copy(folder):
+    """A copy of the reference solutions in `folder`, as a student would hand them in."""
+    shutil.copytree(SOLUTIONS, folder, ignore=shutil.ignore_patterns("__pycache__"), dirs_exist_ok=True)
+    return Path(folder)
+
+
 def splice(path, folder):
     """A copy of the reference solutions in `folder` whose TASK function is replaced by the mutant's."""
-    shutil.copytree(SOLUTIONS, folder, ignore=shutil.ignore_patterns("__pycache__"), dirs_exist_ok=True)
+    reference_copy(folder)
     task, _ = declared(path)
     target = Path(folder) / f"{TASKS_BY_NAME[task].module}.py"
     # a later `def` of the same name wins: the rest of the module stays the reference's

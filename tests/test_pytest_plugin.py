@@ -1,0 +1,49 @@
+"""The student's pytest, run through pytester: points table, one-line statuses, named mistakes, no tracebacks."""
+import shutil
+from pathlib import Path
+
+import pytest
+import torch  # noqa: F401 — import once out here: pytester drops modules first imported by an inner run, and
+# importing torch's C extension a second time in one process crashes it
+
+from tests.mutants import MUTANTS, SOLUTIONS, splice
+
+ROOT = Path(__file__).resolve().parent.parent
+pytest_plugins = ["pytester"]
+
+
+@pytest.fixture
+def student(pytester):
+    shutil.copy(ROOT / "test_assignments.py", pytester.path / "test_assignments.py")
+    return pytester
+
+
+def test_untouched_skeletons_give_a_clean_table_of_not_implemented(student):
+    shutil.copytree(ROOT / "assignments", student.path / "assignments")
+    result = student.runpytest("test_assignments.py")  # default submission: assignments/ under the rootdir
+    result.assert_outcomes(failed=9, skipped=3)
+    result.stdout.fnmatch_lines(["*points for*assignments*", "conv_output_size*0/5*not implemented yet*",
+                                 "train_alexnet*0/5*skipped*", "*fix alexnet first*", "total*0/105"])
+    assert "Traceback" not in result.stdout.str() and "NotImplementedError" not in result.stdout.str()
+
+
+def test_solutions_score_their_points(student):
+    result = student.runpytest("test_assignments.py", "--submission", str(SOLUTIONS), "--no-train",
+                               "-k", "conv_output_size or nin_block")
+    result.assert_outcomes(passed=2, deselected=10)
+    result.stdout.fnmatch_lines(["conv_output_size*5/5*passed", "nin_block*10/10*passed", "total*15/15"])
+
+
+def test_a_wrong_answer_names_the_mistake_and_the_smallest_example(student):
+    mutant = next(p for p in MUTANTS if p.stem == "conv_output_size__ceil")
+    folder = splice(mutant, student.path / "mine")
+    result = student.runpytest("test_assignments.py", "--submission", str(folder), "-k", "conv_output_size")
+    result.assert_outcomes(failed=1, deselected=11)
+    result.stdout.fnmatch_lines(["conv_output_size: *conv_output_size(size=224, kernel_size=11, stride=4, padding=1)"
+                                 " should be 54*got 55. You rounded up*"])
+    assert "Traceback" not in result.stdout.str()
+
+
+def test_a_missing_folder_says_what_to_pass(student):
+    result = student.runpytest("test_assignments.py", "--submission", "nowhere", "-k", "count_params")
+    assert "--submission PATH" in result.stdout.str()
