@@ -4,6 +4,7 @@ import time
 
 from grader import __version__
 from grader.checks import check_for
+from grader.checks.builders import SEED
 from grader.results import Report, Status, TaskResult
 from grader.spec import TASKS, TRAINING_TASKS
 
@@ -13,7 +14,8 @@ def environment(**extra):
     import torch
     return {"kit_version": __version__, "torch": torch.__version__, "hypothesis": hypothesis.__version__,
             "python": platform.python_version(), "platform": platform.platform(),
-            "device": "cuda" if torch.cuda.is_available() else "cpu", **extra}
+            "device": "cuda" if torch.cuda.is_available() else "cpu", "describe_seed": SEED,
+            "hypothesis_profile": "derandomized, no database", **extra}
 
 
 def grade_task(task, submission, options=None):
