@@ -83,16 +83,32 @@ def build(specs):
     return nn.Sequential(*layers)
 
 
+def materialise(model):
+    """Give a model built on the meta device real (uninitialised) CPU storage; no-op for a CPU model."""
+    if any(t.is_meta for t in list(model.parameters()) + list(model.buffers())):
+        model.to_empty(device="cpu")
+        for module in model.modules():
+            if hasattr(module, "reset_running_stats"):
+                module.reset_running_stats()  # to_empty leaves BatchNorm's statistics uninitialised
+    return model
+
+
 def build_filled(specs, seed=0):
     """build(specs) with deterministic weights, skipping torch's default initialisation (which costs ~0.5 s for AlexNet)."""
     with torch.device("meta"):
         model = build(specs)
-    model.to_empty(device="cpu")
-    for module in model.modules():
-        if hasattr(module, "reset_running_stats"):
-            module.reset_running_stats()
-    fill_deterministic(static_leaves(model), seed)
+    fill_deterministic(static_leaves(materialise(model)), seed)
     return model
+
+
+def _weighted(leaves):
+    """Leaves that hold parameters, each once, in order of first appearance."""
+    seen, out = set(), []
+    for leaf in leaves:
+        if id(leaf) not in seen and list(leaf.parameters(recurse=False)):
+            seen.add(id(leaf))
+            out.append(leaf)
+    return out
 
 
 def static_leaves(model):
@@ -137,10 +153,14 @@ def construct(builder, kwargs):
     """Call a network builder on the meta device (no memory, no init cost); fall back to a plain call if it can't run there.
 
     Every weight is overwritten by fill_deterministic anyway, so the builder's own initialisation is wasted work.
+    Lazy layers must see a real input to get their shapes, so a network with one is built for real.
     """
     try:
         with torch.device("meta"):
+            model = builder(**kwargs)
+        if isinstance(model, nn.Module) and any(isinstance(m, nn.modules.lazy.LazyModuleMixin) for m in model.modules()):
             return builder(**kwargs)
+        return model
     except NotImplementedError:
         raise
     except Exception:  # noqa: BLE001 — e.g. a builder that calls .item() while building: build it for real
@@ -178,18 +198,17 @@ def describe_module(model, input_shape, seed):
     output = None
     with torch.no_grad():
         try:
-            if any(t.is_meta for t in list(model.parameters()) + list(model.buffers())):
-                order = executed_leaves(model, x.to("meta"))[1]  # shapes only; materialises lazy layers too
-                model.to_empty(device="cpu")
-                for module in model.modules():
-                    if hasattr(module, "reset_running_stats"):
-                        module.reset_running_stats()  # to_empty leaves BatchNorm's statistics uninitialised
-            else:
-                if any(isinstance(m, nn.modules.lazy.LazyModuleMixin) for m in model.modules()):
-                    model(x)  # materialises LazyLinear/LazyConv2d so their shapes can be described
-                order = executed_leaves(model, x)[1]
-            fill_deterministic(order, seed)
+            materialise(model)
+            if any(isinstance(m, nn.modules.lazy.LazyModuleMixin) for m in model.modules()):
+                model(x)  # materialises LazyLinear/LazyConv2d so their shapes can be described
+            # Fill in registration order, run once; only if forward uses the layers in another order (a custom
+            # forward), refill in that order and run again. (No meta-device forward: it imports torch._dynamo, 4 s.)
+            static = static_leaves(model)
+            fill_deterministic(static, seed)
             output, leaves = executed_leaves(model, x)
+            if _weighted(leaves) != _weighted(static):
+                fill_deterministic(leaves, seed)
+                output, leaves = executed_leaves(model, x)
             if not isinstance(output, torch.Tensor):
                 raise TypeError(f"forward returned {type(output).__name__}, not a tensor")
             description["output_shape"] = list(output.shape)

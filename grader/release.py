@@ -1,4 +1,7 @@
-"""Release: regenerate the student's skeletons in assignments/ from solutions/ (solution markers -> stubs)."""
+"""Release: regenerate what students receive in assignments/ from solutions/ (solution markers -> stubs).
+
+The .py skeletons are written here; the notebooks (assignments/notebooks/*.ipynb) by grader.notebooks.
+"""
 import re
 import sys
 from pathlib import Path
@@ -45,25 +48,22 @@ def planned_files(solutions="solutions"):
     for path in sorted(Path(solutions).glob("*.py")):
         files[path.name] = skeleton(path) if path.name != "__init__.py" else \
             '"""Your work for d2l-zh v2 §7.1–7.3: fill in the functions, then run `pytest`."""\n'
-    try:
-        from grader.notebooks import planned_notebooks  # notebooks are released beside the .py files
-    except ImportError:
-        return files
+    from grader.notebooks import planned_notebooks  # imported here: grader.notebooks imports this module
     files.update(planned_notebooks(solutions))
     return files
 
 
-def stale_files(solutions="solutions", out="assignments"):
+def stale_files(solutions="solutions", out="assignments", files=None):
     """Relative paths whose committed content differs from what release would write."""
     out = Path(out)
-    return [name for name, text in planned_files(solutions).items()
+    return [name for name, text in (files or planned_files(solutions)).items()
             if not (out / name).exists() or (out / name).read_text(encoding="utf-8") != text]
 
 
 def write_release(solutions="solutions", out="assignments"):
     """Write the files that changed; returns their relative paths (empty when already up to date)."""
-    changed = stale_files(solutions, out)
     files = planned_files(solutions)
+    changed = stale_files(solutions, out, files)
     for name in changed:
         target = Path(out) / name
         target.parent.mkdir(parents=True, exist_ok=True)

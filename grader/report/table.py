@@ -23,6 +23,11 @@ def render(report, width=100):
     lines.insert(1, rule)
     lines.append(rule)
     lines.append(f"{'total':<{name_width}}  {report.score:g}/{report.max_score:g}")
+    # how the submission was read: files that failed to load, which copy of a function was graded, ...
+    for module, why in report.environment.get("load_problems", {}).items():
+        lines.extend(_wrap(f"{module}: {why}", indent="", width=width))
+    for note in report.environment.get("notes", []):
+        lines.extend(_wrap(f"note: {note}", indent="", width=width))
     return "\n".join(lines)
 
 

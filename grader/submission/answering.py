@@ -51,7 +51,8 @@ def to_plain(value):
 
 
 def _short_traceback(error):
-    frames = [f for f in traceback.extract_tb(error.__traceback__) if "/grader/" not in f.filename.replace("\\", "/")]
+    frames = [f for f in traceback.extract_tb(error.__traceback__)
+              if "/grader/" not in f.filename.replace("\\", "/") and not f.filename.startswith("<frozen")]
     where = f" (line {frames[-1].lineno} of {frames[-1].filename.rsplit('/', 1)[-1]}: {frames[-1].line})" if frames else ""
     return f"{type(error).__name__}: {error}"[:400] + where
 

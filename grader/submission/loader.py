@@ -1,14 +1,27 @@
-"""Load a submission folder as the package `assignments`, one file at a time, so one broken file hides nothing else."""
+"""Load a submission (a folder, or one .py/.ipynb file) as the package `assignments`, one source at a time.
+
+Sources: the assignment files (counting.py, vgg.py, nin.py, alexnet.py), any other top-level .py that
+defines a graded function (say, one homework.py), and every .ipynb, of which only the definitions run
+(grader.submission.notebook). One broken source hides nothing else; what went wrong goes to `.problems`
+(source -> why) and `.notes` (warnings: failed imports, duplicate definitions, which copy is graded).
+"""
+import ast
 import importlib
 import importlib.util
+import linecache
+import re
 import sys
 import types
+from dataclasses import dataclass
 from pathlib import Path
 
-from grader.spec import MODULES, TASKS_BY_NAME
+from grader.spec import FUNCTIONS, MODULES, TASKS_BY_NAME
 from grader.submission.answering import MissingFunction, _short_traceback
+from grader.submission.notebook import read_notebook
 
 PACKAGE = "assignments"
+# .py files that are never a student's answer: tests, pytest and packaging hooks (importing them runs them)
+NOT_ANSWERS = re.compile(r"^(test_.*|.*_test|conftest|setup|__init__|__main__)$")
 
 
 class SubmissionNotFound(Exception):
@@ -16,24 +29,34 @@ class SubmissionNotFound(Exception):
 
 
 class LoadedPackage:
-    """The student's modules (module name -> module or None) and why any of them failed to load."""
+    """The student's modules (source name -> module or None) and why any of them failed to load."""
 
-    def __init__(self, folder, modules, problems, notes=()):
+    def __init__(self, folder, modules, problems, notes=(), chosen=None, unreadable=None, files=None):
         self.folder, self.modules, self.problems, self.notes = folder, modules, problems, list(notes)
+        self.chosen = dict(chosen or {})          # graded name -> the module whose definition is graded
+        self.unreadable = dict(unreadable or {})  # source -> (why, graded names it seems to hold)
+        self.files = dict(files or {})            # module -> the file it came from ("vgg.ipynb")
 
     def find_function(self, name):
-        """The student's `name`: from its own file first, then from any other loaded module."""
+        """The student's `name`: the copy chosen at load time, else its own file first, then any loaded module."""
+        function = getattr(self.modules.get(self.chosen.get(name)), name, None)
+        if callable(function):
+            return function
         home = TASKS_BY_NAME[name].module if name in TASKS_BY_NAME else None
         candidates = [home] + [m for m in self.modules if m != home] if home else list(self.modules)
         for module_name in candidates:
             function = getattr(self.modules.get(module_name), name, None)
             if callable(function):
                 return function
+        for source, (why, held) in self.unreadable.items():
+            if name in held or source == home:  # vgg.ipynb, unreadable, holds the vgg tasks by its name
+                raise MissingFunction(f"{why}" + (f" (it seems to define {name})" if name in held else ""))
+        unread = "".join(f"; note: {why}" for why, _ in self.unreadable.values())
         if home and home in self.problems:
             raise MissingFunction(f"{home}.py could not be loaded: {self.problems[home]}")
         if home and self.modules.get(home) is None:
-            raise MissingFunction(f"no {home}.py (or notebook defining {name}) in the submission")
-        raise MissingFunction(f"{home}.py defines no function named {name}")
+            raise MissingFunction(f"no {home}.py (or notebook defining {name}) in the submission{unread}")
+        raise MissingFunction(f"{self.files.get(home, f'{home}.py')} defines no function named {name}{unread}")
 
 
 def _forget_package():
@@ -41,14 +64,15 @@ def _forget_package():
         del sys.modules[key]
 
 
-def _make_package(folder, problems):
+def _make_package(folder, problems, run_init):
     init = folder / "__init__.py"
+    run_init = run_init and init.exists()
     spec = importlib.util.spec_from_file_location(
-        PACKAGE, init if init.exists() else None, submodule_search_locations=[str(folder)])
-    package = importlib.util.module_from_spec(spec) if init.exists() else types.ModuleType(PACKAGE)
+        PACKAGE, init if run_init else None, submodule_search_locations=[str(folder)])
+    package = importlib.util.module_from_spec(spec) if run_init else types.ModuleType(PACKAGE)
     package.__path__ = [str(folder)]
     sys.modules[PACKAGE] = package
-    if init.exists():
+    if run_init:
         try:
             spec.loader.exec_module(package)
         except BaseException as error:  # noqa: BLE001 — an __init__ that fails must not stop the others
@@ -56,39 +80,184 @@ def _make_package(folder, problems):
     return package
 
 
-def load_package(folder, extra_sources=None):
-    """Import each of MODULES from `folder` as `assignments.<name>`.
+def _submission_files(path):
+    """(folder, the .py and .ipynb files to load, whether a whole folder was given) for a folder or one file."""
+    if path.is_file() and path.suffix in (".py", ".ipynb"):
+        return path.parent, [path], False
+    if not path.is_dir():
+        raise SubmissionNotFound(f"submission {path} does not exist; pass --submission PATH to a folder holding "
+                                 f"counting.py, vgg.py, nin.py, alexnet.py and/or notebooks (.ipynb)")
+    # names starting with "." are editor and archive litter (macOS "._vgg.ipynb" resource forks, checkpoints)
+    return path, sorted(p for p in path.iterdir()
+                        if p.suffix in (".py", ".ipynb") and not p.name.startswith(".") and p.is_file()), True
 
-    `extra_sources` maps module name -> (source text, origin) for modules that come from notebooks; a `.py`
-    file of the same name wins. Errors are recorded per module, never raised.
+
+def _graded_defs(path):
+    """Graded name -> its last top-level `def` node in a .py file ({} when unreadable or unparsable)."""
+    try:
+        tree = ast.parse(path.read_text(encoding="utf-8-sig"))
+    except (OSError, SyntaxError, ValueError):
+        text = path.read_text(encoding="utf-8", errors="replace") if path.exists() else ""
+        return {name: None for name in FUNCTIONS if re.search(rf"def\s+{name}\s*\(", text)}
+    return {node.name: node for node in tree.body
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name in FUNCTIONS}
+
+
+def is_stub(node):
+    """True for a function whose body (after its docstring) only raises NotImplementedError — the released stub."""
+    if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return False
+    body = node.body[1:] if ast.get_docstring(node) is not None else node.body
+    def raises_not_implemented(statement):
+        exc = getattr(statement, "exc", None)
+        exc = exc.func if isinstance(exc, ast.Call) else exc
+        return isinstance(statement, ast.Raise) and isinstance(exc, ast.Name) and exc.id == "NotImplementedError"
+    return bool(body) and all(raises_not_implemented(statement) for statement in body)
+
+
+def load_package(folder, extra_sources=None):
+    """Import the submission at `folder` (a folder, or one .py/.ipynb file) as `assignments.<source>`.
+
+    `extra_sources` maps module name -> (source text, origin) for code given as text; a `.py` file of the
+    same name wins. Errors are recorded per source, never raised.
     """
-    folder = Path(folder).resolve()
-    if not folder.is_dir():
-        raise SubmissionNotFound(f"submission folder {folder} does not exist; pass --submission PATH to a folder "
-                                 f"holding counting.py, vgg.py, nin.py, alexnet.py")
+    folder, files, whole_folder = _submission_files(Path(folder).resolve())
     _forget_package()
-    problems, modules = {}, {}
-    _make_package(folder, problems)
+    loaded = _Loading(problems={}, modules={}, notes=[], unreadable={}, origins={})
+    _make_package(folder, loaded.problems, run_init=whole_folder)
     importlib.invalidate_caches()
-    extra_sources = dict(extra_sources or {})
-    for name in MODULES:
+    _load_python({p.stem: p for p in files if p.suffix == ".py"}, dict(extra_sources or {}), loaded)
+    for path in (p for p in files if p.suffix == ".ipynb"):
+        _load_notebook(path, loaded)
+    chosen = _choose(loaded.modules, loaded.origins, loaded.notes)
+    return LoadedPackage(folder, loaded.modules, loaded.problems, loaded.notes, chosen, loaded.unreadable,
+                         {key: origin[0] for key, origin in loaded.origins.items()})
+
+
+@dataclass
+class _Loading:
+    problems: dict    # source -> why it failed
+    modules: dict     # source -> module or None
+    notes: list
+    unreadable: dict  # source -> (why, with the file's name; graded names it seems to define)
+    origins: dict     # source -> (file name, graded name -> (where in the file, its def node))
+
+
+def _load_python(python_files, extra_sources, loaded):
+    """The assignment modules (None when absent), then any other .py defining a graded function, then text."""
+    others = [stem for stem, path in python_files.items() if stem not in MODULES and stem.isidentifier()
+              and not NOT_ANSWERS.match(stem) and _graded_defs(path)]
+    for name in list(MODULES) + others + [n for n in extra_sources if n not in MODULES]:
         full = f"{PACKAGE}.{name}"
         try:
-            if (folder / f"{name}.py").exists():
-                modules[name] = importlib.import_module(full)
+            if name in python_files:
+                loaded.modules[name] = importlib.import_module(full)
+                loaded.origins[name] = (python_files[name].name,
+                                        {n: ("", node) for n, node in _graded_defs(python_files[name]).items()})
             elif name in extra_sources:
-                modules[name] = _module_from_source(full, *extra_sources.pop(name))
+                loaded.modules[name] = _module_from_source(full, *extra_sources[name])
             else:
-                modules[name] = None
+                loaded.modules[name] = None
         except BaseException as error:  # noqa: BLE001 — SyntaxError, ImportError, sys.exit() at import...
             sys.modules.pop(full, None)
-            modules[name], problems[name] = None, _short_traceback(error)
-    for name, (source, origin) in extra_sources.items():  # notebooks holding other names
+            loaded.modules[name], loaded.problems[name] = None, _short_traceback(error)
+            if name in others:  # not named after an assignment: say which file, and what it would have held
+                loaded.unreadable[name] = (f"{name}.py could not be loaded: {loaded.problems[name]}",
+                                           tuple(_graded_defs(python_files[name])))
+
+
+def _load_notebook(path, loaded):
+    taken = {key for key, module in loaded.modules.items() if module is not None or key in loaded.problems}
+    key = _notebook_key(path.stem, taken | set(loaded.origins))
+    notebook = read_notebook(path, FUNCTIONS)
+    loaded.notes.extend(notebook.notes)
+    if notebook.problem:
+        loaded.modules[key], loaded.problems[key] = None, notebook.problem
+        loaded.unreadable[key] = (notebook.problem, notebook.mentions)
+        return
+    loaded.modules[key], defined = _module_from_notebook(f"{PACKAGE}.{key}", notebook, loaded.notes)
+    loaded.origins[key] = (path.name, {name: (d.where, d.node) for name, d in defined.items()})
+
+
+def _notebook_key(stem, taken):
+    """A module name for a notebook: its stem as an identifier, never one a loaded source already uses."""
+    key = re.sub(r"\W", "_", stem) or "notebook"
+    key = key if key[0].isalpha() or key[0] == "_" else f"nb_{key}"
+    if key in taken:  # vgg.ipynb beside vgg.py: both are kept, and _choose says which copy is graded
+        key = f"{key}_ipynb"
+    while key in taken:
+        key += "_"
+    return key
+
+
+def _choose(modules, origins, notes):
+    """Graded name -> module whose copy is graded: the first implemented copy, .py files before notebooks.
+
+    `origins`: module -> (file name, graded name -> (where in the file, its def node or None)).
+    """
+    chosen = {}
+    for name in FUNCTIONS:
+        home = TASKS_BY_NAME[name].module
+        order = sorted(origins, key=lambda key: (origins[key][0].endswith(".ipynb"),
+                                                 Path(origins[key][0]).stem != home, origins[key][0]))
+        copies, seen = [], set()
+        for key in order:
+            function = getattr(modules.get(key), name, None)
+            if callable(function) and id(function) not in seen:  # `from .homework import vgg` is one copy
+                seen.add(id(function))
+                where, node = origins[key][1].get(name, ("", None))
+                copies.append((key, origins[key][0] + (f" ({where})" if where else ""), is_stub(node)))
+        if not copies:
+            continue
+        key, label, _ = next((copy for copy in copies if not copy[2]), copies[0])
+        chosen[name] = key
+        if len(copies) > 1:
+            stubs = [copy[1] for copy in copies if copy[2] and copy[0] != key]
+            why = (f"{' and '.join(stubs)} still hold{'s' if len(stubs) == 1 else ''} the unfilled stub" if stubs
+                   else ".py files come before notebooks; delete the copy you do not want graded")
+            notes.append(f"{name} is defined in {' and in '.join(c[1] for c in copies)}; graded: the one in "
+                         f"{label} ({why})")
+    return chosen
+
+
+def _module_from_notebook(full_name, notebook, notes):
+    """Run a notebook's kept definitions one by one into a fresh module; -> (module, name -> Definition run)."""
+    module = types.ModuleType(full_name)
+    module.__package__, module.__file__ = PACKAGE, str(notebook.path)
+    sys.modules[full_name] = module
+    for number, text in notebook.cells.items():  # so tracebacks show the student's line
+        filename = f"{notebook.path.name} cell {number}"
+        linecache.cache[filename] = (len(text), None, [line + "\n" for line in text.split("\n")], filename)
+    defined, failed_imports = {}, {}
+    for definition in notebook.definitions:
+        code = compile(ast.Module(body=[definition.node], type_ignores=[]),
+                       f"{notebook.path.name} cell {definition.cell}", "exec")
         try:
-            modules[name] = _module_from_source(f"{PACKAGE}.{name}", source, origin)
-        except BaseException as error:  # noqa: BLE001
-            problems[name] = _short_traceback(error)
-    return LoadedPackage(folder, modules, problems)
+            exec(code, module.__dict__)  # noqa: S102 — a definition from the student's notebook, never a top-level call
+        except KeyboardInterrupt:
+            raise
+        except BaseException as error:  # noqa: BLE001 — one failing import or def must not stop the rest
+            why = f"{type(error).__name__}: {error}"[:200]
+            if isinstance(definition.node, (ast.Import, ast.ImportFrom)):
+                failed_imports.setdefault((definition.text, why), []).append(definition.where)
+            else:
+                notes.append(f"{notebook.path.name} {definition.where}: `{definition.text}` failed ({why}); "
+                             f"{', '.join(definition.names)} is not defined")
+            continue
+        defined.update({name: definition for name in definition.names if name in FUNCTIONS})
+    for (text, why), places in failed_imports.items():
+        used = ", ".join(sorted({name.split(".")[0] for name in _bound_by(text)})) or "it"
+        notes.append(f"{notebook.path.name} {' and '.join(places)}: `{text}` failed ({why}); this costs points only "
+                     f"if a graded function uses {used}")
+    return module, defined
+
+
+def _bound_by(import_text):
+    try:
+        node = ast.parse(import_text).body[0]
+        return [alias.asname or alias.name for alias in node.names]
+    except (SyntaxError, IndexError, AttributeError):
+        return []
 
 
 def _module_from_source(full_name, source, origin):

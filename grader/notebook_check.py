@@ -1,0 +1,23 @@
+"""What a released notebook's last cell calls: grade the notebook's own functions in place and print the table."""
+from grader.spec import MODULES, TASKS
+
+
+def grade_namespace(namespace, assignment=None, timeout=60.0):
+    """Report for the functions in `namespace` (a notebook's globals()), on `assignment`'s tasks (None: all)."""
+    if assignment is not None and assignment not in MODULES:
+        raise ValueError(f"unknown assignment {assignment!r}; use one of {', '.join(MODULES)}")
+    # imported here, not at the top: the grader reads this module's import from notebooks it grades
+    from grader.grade import grade
+    from grader.submission.namespace import NamespaceSubmission
+    tasks = [task for task in TASKS if assignment in (None, task.module)]
+    submission = NamespaceSubmission(namespace, name=f"this notebook ({assignment or 'all tasks'})", timeout=timeout)
+    try:
+        return grade(submission, tasks=tasks)
+    finally:
+        submission.close()
+
+
+def check(namespace, assignment=None, timeout=60.0):
+    """Grade and print the points table, as `pytest` does; returns nothing (so Jupyter shows only the table)."""
+    from grader.report.table import render
+    print(render(grade_namespace(namespace, assignment, timeout)))
