@@ -1,0 +1,112 @@
+"""The worker channel's framing: one JSON object plus raw .npy tensors per frame, read with hard size caps.
+
+A frame is `MAGIC | u32 header length | header JSON | tensor bytes...`. The header is a JSON object
+`{"body": <plain data>, "tensors": [[name, nbytes], ...]}`; each tensor is an .npy file read with
+`np.load(allow_pickle=False)`, so only numeric arrays cross. Nothing here imports, unpickles or evaluates
+what it reads: a frame that breaks any rule raises `BadFrame`, and the reader treats the channel as lost.
+Standard library and numpy only — both sides of the channel run this module.
+"""
+import io
+import json
+import socket
+import struct
+import time
+
+import numpy as np
+
+MAGIC = b"D2LW"
+HEADER = struct.Struct(">4sI")
+MAX_HEADER_BYTES = 4 * 1024 * 1024        # JSON: descriptions of VGG-sized nets are ~50 KB
+MAX_TENSOR_BYTES = 64 * 1024 * 1024       # all tensors of one frame together
+MAX_TENSORS = 16
+NUMERIC_KINDS = "biuf"                    # bool, int, uint, float: no objects, strings or structured records
+
+
+class BadFrame(Exception):
+    """The bytes on the channel are not a well-formed frame (wrong magic, too big, bad JSON, bad tensor)."""
+
+
+class ChannelClosed(Exception):
+    """The other side closed the channel (or died) before a whole frame arrived."""
+
+
+class ChannelTimeout(Exception):
+    """No whole frame arrived before the deadline."""
+
+
+def encode(body, tensors=None):
+    """Bytes of one frame carrying `body` (JSON-able plain data) and `tensors` (name -> numpy array)."""
+    blobs = []
+    for name, array in (tensors or {}).items():
+        buffer = io.BytesIO()
+        np.save(buffer, np.ascontiguousarray(array), allow_pickle=False)
+        blobs.append((str(name), buffer.getvalue()))
+    header = json.dumps({"body": body, "tensors": [[name, len(blob)] for name, blob in blobs]},
+                        allow_nan=False, separators=(",", ":")).encode()
+    return b"".join([HEADER.pack(MAGIC, len(header)), header] + [blob for _, blob in blobs])
+
+
+def send(sock, body, tensors=None):
+    sock.sendall(encode(body, tensors))
+
+
+def _read_exact(sock, count, deadline):
+    chunks, remaining = [], count
+    while remaining:
+        if deadline is not None:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise ChannelTimeout()
+            sock.settimeout(left)
+        try:
+            chunk = sock.recv(min(remaining, 1 << 20))
+        except socket.timeout:
+            raise ChannelTimeout() from None
+        except OSError as error:  # ECONNRESET when the worker is killed mid-frame
+            raise ChannelClosed(str(error)) from None
+        if not chunk:
+            raise ChannelClosed("end of stream")
+        chunks.append(chunk)
+        remaining -= len(chunk)
+    return b"".join(chunks)
+
+
+def _reject_constant(name):
+    raise BadFrame(f"JSON constant {name} is not allowed")
+
+
+def _load_tensor(name, blob):
+    try:
+        array = np.load(io.BytesIO(blob), allow_pickle=False)
+    except Exception as error:  # ValueError for object arrays (pickles), anything for garbage
+        raise BadFrame(f"tensor {name!r} is not a plain .npy array ({type(error).__name__})") from None
+    if not isinstance(array, np.ndarray) or array.dtype.kind not in NUMERIC_KINDS:
+        raise BadFrame(f"tensor {name!r} has dtype {getattr(array, 'dtype', '?')}, not a numeric type")
+    return array
+
+
+def read(sock, deadline=None):
+    """(body, tensors) of the next frame; raises BadFrame, ChannelClosed or ChannelTimeout."""
+    magic, length = HEADER.unpack(_read_exact(sock, HEADER.size, deadline))
+    if magic != MAGIC:
+        raise BadFrame(f"frame starts with {magic!r}, not {MAGIC!r}")
+    if length > MAX_HEADER_BYTES:
+        raise BadFrame(f"frame header of {length} bytes exceeds {MAX_HEADER_BYTES}")
+    try:
+        header = json.loads(_read_exact(sock, length, deadline).decode("utf-8"), parse_constant=_reject_constant)
+    except (UnicodeDecodeError, ValueError, RecursionError) as error:
+        raise BadFrame(f"frame header is not JSON ({type(error).__name__})") from None
+    if not isinstance(header, dict) or set(header) != {"body", "tensors"} or not isinstance(header["tensors"], list):
+        raise BadFrame("frame header must be {'body': ..., 'tensors': [...]}")
+    listing = header["tensors"]
+    if len(listing) > MAX_TENSORS:
+        raise BadFrame(f"{len(listing)} tensors in one frame (at most {MAX_TENSORS})")
+    if not all(isinstance(e, list) and len(e) == 2 and type(e[0]) is str and type(e[1]) is int and e[1] >= 0
+               for e in listing):
+        raise BadFrame("tensor list entries must be [name, byte count]")
+    if sum(size for _, size in listing) > MAX_TENSOR_BYTES:
+        raise BadFrame(f"tensors of one frame exceed {MAX_TENSOR_BYTES} bytes")
+    tensors = {}
+    for name, size in listing:
+        tensors[name] = _load_tensor(name, _read_exact(sock, size, deadline))
+    return header["body"], tensors

@@ -1,0 +1,311 @@
+"""The sandboxed backend, grader side: ask questions of a worker process over JSON + npy frames, and fail closed.
+
+Policy (what happens when a worker misbehaves):
+  - Each question gets `timeout` seconds and the submission `budget` seconds in all (loading and restarts
+    included). A question that times out, kills its worker (segfault, exit, memory) or sends anything but one
+    well-formed answer frame is answered `timeout` / `crashed` / `invalid`, and the worker's whole process tree
+    is SIGKILLed. The next question gets a fresh worker while budget remains, so one bad function costs only its
+    own tasks; the function that did it is not run again in this submission (its first failure is its verdict).
+  - A student module that kills, hangs or garbles the worker while loading is left out of the next worker
+    (reported under problems()); the other modules still load and are graded.
+  - Nothing the worker sends is imported, unpickled or evaluated; its exit code and output are only quoted in
+    feedback, never used as a verdict.
+"""
+import dataclasses
+import json
+import os
+import shutil
+import signal
+import socket
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from grader.results import Status
+from grader.submission import wire
+from grader.submission.base import Answer
+from grader.submission.loader import SubmissionNotFound
+from grader.submission.sandbox import Limits
+from grader.submission.worker_main import fork_server
+
+STATUSES = {status.value for status in Status}
+MAX_FILES, MAX_BYTES = 200, 50 * 1024 * 1024  # a submission folder larger than this is not copied in full
+
+
+class SandboxError(RuntimeError):
+    """No worker could be started at all (not the submission's fault: the platform or the kit)."""
+
+
+def copy_submission(source, target):
+    """Copy the submission's regular files into the worker's folder; -> notes about anything left out."""
+    source, notes, copied, size = Path(source), [], 0, 0
+    if not source.exists():
+        raise SubmissionNotFound(f"submission {source} does not exist; pass a folder holding counting.py, vgg.py, "
+                                 f"nin.py, alexnet.py (or notebooks), or a single .py/.ipynb file")
+    target.mkdir(parents=True)
+    files = [source] if source.is_file() else sorted(source.rglob("*"))
+    for path in files:
+        relative = Path(path.name) if source.is_file() else path.relative_to(source)
+        if any(part in ("__pycache__", ".git", ".ipynb_checkpoints") for part in relative.parts):
+            continue
+        if path.is_symlink():
+            notes.append(f"{relative} is a symbolic link and was not copied")
+        elif path.is_file():
+            copied, size = copied + 1, size + path.stat().st_size
+            if copied > MAX_FILES or size > MAX_BYTES:
+                notes.append(f"the submission is larger than {MAX_FILES} files / {MAX_BYTES >> 20} MiB; "
+                             f"{relative} and later files were not copied")
+                break
+            (target / relative).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, target / relative)
+    return notes
+
+
+class _OutputTail(threading.Thread):
+    """Drain the worker's raw stdout/stderr pipe, keeping only the last `limit` bytes (a flood costs nothing)."""
+
+    def __init__(self, fd, limit):
+        super().__init__(daemon=True)
+        self.fd, self.limit, self.total, self.data = fd, limit, 0, bytearray()
+        self.start()
+
+    def run(self):
+        with open(self.fd, "rb", buffering=0) as pipe:
+            while chunk := pipe.read(65536):
+                self.total += len(chunk)
+                self.data += chunk
+                del self.data[:-self.limit]
+
+    def text(self, characters=600):
+        shown = bytes(self.data).decode("utf-8", "replace").strip()[-characters:]
+        return shown and f"\nThe worker printed (last {len(shown)} of {self.total} bytes):\n{shown}"
+
+
+def _exit_reason(code):
+    """Plain words for the keeper's exit status (a worker killed by signal N makes it exit 128+N)."""
+    if code is None:
+        return "ended without an exit status"
+    if code < 0 or code >= 128:
+        number = -code if code < 0 else code - 128
+        name = signal.Signals(number).name if number in signal.Signals._value2member_map_ else f"signal {number}"
+        why = {"SIGSEGV": "segmentation fault", "SIGKILL": "killed: out of memory, or by the submission itself",
+               "SIGXCPU": "CPU time limit", "SIGABRT": "aborted"}.get(name, "killed")
+        return f"was killed by {name} ({why})"
+    return f"exited with code {code} (os._exit, sys.exit or exit at import time?)"
+
+
+class _Worker:
+    """One live worker: its keeper's pid, the question channel and the output drain."""
+
+    def __init__(self, request, output_limit):
+        self.sock, theirs = socket.socketpair()
+        out_read, out_write = os.pipe()
+        try:
+            try:
+                self.server = fork_server()
+                self.pid = self.server.spawn(request, [theirs.fileno(), out_write])
+            except (RuntimeError, OSError):  # an earlier submission killed the server: one fresh try
+                self.server = fork_server()
+                self.pid = self.server.spawn(request, [theirs.fileno(), out_write])
+        except BaseException:
+            self.sock.close()
+            os.close(out_read)
+            raise
+        finally:
+            theirs.close()
+            os.close(out_write)
+        self.output = _OutputTail(out_read, output_limit)
+
+    def kill(self):
+        """SIGKILL the keeper; the worker dies with it (and with it its pid namespace, or the fork server's sweep)."""
+        try:
+            os.kill(self.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        self.sock.close()
+
+    def death(self):
+        """Why the worker is gone, after the channel closed."""
+        deadline, status = time.monotonic() + 2.0, None
+        try:
+            while time.monotonic() < deadline:
+                status = self.server.status(self.pid)
+                if status["status"] is not None or not status["running"]:
+                    break
+                time.sleep(0.02)
+        except (RuntimeError, OSError):  # the submission killed the fork server too; a new one starts on demand
+            status = {"status": -signal.SIGKILL}
+        self.kill()
+        return _exit_reason(status and status["status"]) + self.output.text()
+
+
+class WorkerSubmission:
+    """Answers questions about the submission at `path` from sandboxed worker processes."""
+
+    def __init__(self, path, timeout=60.0, budget=600.0, memory_mb=4096, namespaces=True, landlock=True,
+                 hidden=()):
+        self.name = str(path)
+        self.limits = Limits(timeout=float(timeout), budget=float(budget), memory_mb=int(memory_mb))
+        self._dir = Path(tempfile.mkdtemp(prefix="d2l-worker-"))
+        self._work = self._dir / "work"
+        try:
+            self._notes = copy_submission(path, self._work / "submission")
+        except BaseException:
+            shutil.rmtree(self._dir, ignore_errors=True)
+            raise
+        self._options = {"namespaces": namespaces, "landlock": landlock, "hidden": [str(h) for h in hidden]}
+        self._spent, self._worker, self._poisoned = 0.0, None, {}
+        self._skip, self._load_problems, self._problems, self._start_error = {}, {}, {}, None
+        self.isolation = {}
+        self._start()
+        if not self.isolation:
+            self.close()
+            raise SandboxError(f"the sandboxed worker did not start ({self._start_error}); grade your own code "
+                               f"with --in-process, or report this with the output above")
+
+    # -- the Submission protocol ----------------------------------------------------------------------------------
+
+    def problems(self):
+        return {**self._problems, **self._load_problems}
+
+    def notes(self):
+        return list(self._notes)
+
+    def ask(self, question):
+        function = str(question.get("function"))
+        if function in self._poisoned:
+            return dataclasses.replace(self._poisoned[function])
+        if self._start_error:
+            return Answer(ok=False, status="crashed", message=f"not run: {self._start_error}")
+        if self._worker is None and self._start() is None:
+            if self._start_error:
+                return Answer(ok=False, status="crashed", message=f"not run: {self._start_error}")
+            return Answer(ok=False, status="timeout", message=self._budget_message(function))
+        limit = min(self.limits.timeout, self._budget_left())
+        if limit <= 0:
+            return Answer(ok=False, status="timeout", message=self._budget_message(function))
+        worker, started = self._worker, time.monotonic()
+        try:
+            worker.sock.settimeout(limit)
+            wire.send(worker.sock, {"kind": "question", "question": question})
+            answer = self._checked(*wire.read(worker.sock, started + limit))
+            if answer.status != "memory":
+                return answer
+            # out of memory: whatever the function hoarded stays in that worker, so the next question gets a new one
+            answer.message += "; the worker was replaced"
+        except (wire.ChannelTimeout, socket.timeout):
+            why = (f"timed out after {limit:g} s in {function}" if limit == self.limits.timeout else
+                   f"stopped after {limit:g} s in {function}: the submission's time budget "
+                   f"({self.limits.budget:g} s) is spent")
+            answer = Answer(ok=False, status="timeout", message=why + worker.output.text())
+        except (wire.ChannelClosed, OSError):
+            answer = Answer(ok=False, status="crashed", message=f"the worker process {worker.death()} "
+                                                                f"while running {function}")
+        except wire.BadFrame as error:
+            answer = Answer(ok=False, status="invalid",
+                            message=f"{function} corrupted the grading channel ({error}); answers travel only "
+                                    f"as return values" + worker.output.text())
+        finally:
+            self._spent += time.monotonic() - started
+        self._discard_worker()
+        self._poisoned[function] = answer
+        return answer
+
+    def close(self):
+        self._discard_worker()
+        shutil.rmtree(self._dir, ignore_errors=True)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    # -- internals ------------------------------------------------------------------------------------------------
+
+    def _budget_left(self):
+        return self.limits.budget - self._spent
+
+    def _budget_message(self, function):
+        return f"{function} was not run: the submission's time budget ({self.limits.budget:g} s) is spent"
+
+    def _checked(self, body, tensors):
+        """The worker's answer frame as an Answer, or BadFrame if it is not exactly an answer."""
+        data = body.get("answer") if isinstance(body, dict) and body.get("kind") == "answer" else None
+        if not isinstance(data, dict) or type(data.get("ok")) is not bool:
+            raise wire.BadFrame("expected an answer frame")
+        status = data.get("status", "passed")
+        if status not in STATUSES or (data["ok"] and status != "passed"):
+            raise wire.BadFrame(f"answer status {status!r:.40} is not allowed")
+        if not all(isinstance(data.get(key, ""), str) for key in ("message", "output")):
+            raise wire.BadFrame("answer message/output must be text")
+        data = {**data, "message": data.get("message", "")[:4000], "output": data.get("output", "")[:4000]}
+        return Answer.from_dict(data, tensors)
+
+    def _discard_worker(self):
+        if self._worker is not None:
+            self._worker.kill()
+            self._worker = None
+
+    def _request(self):
+        server = fork_server()
+        return {"op": "spawn", "folder": str(self._work / "submission"), "work": str(self._work),
+                "limits": self.limits.to_dict(), "skip": dict(self._skip), **self._options,
+                "read_only": server.read_only, "hidden": server.hidden + self._options["hidden"]}
+
+    def _start(self):
+        """A worker with the submission loaded, or None (then `_start_error` says why, or the budget is spent)."""
+        while self._budget_left() > 0:
+            worker = _Worker(self._request(), self.limits.output_kb * 1024)
+            started, current = time.monotonic(), None
+            limit = min(self.limits.timeout, self._budget_left())
+            try:
+                while True:
+                    body, _ = wire.read(worker.sock, started + limit)
+                    kind = body.get("kind") if isinstance(body, dict) else None
+                    if kind == "ready" and not self.isolation:
+                        self.isolation = _plain_isolation(body.get("isolation"))
+                    elif kind == "progress" and isinstance(body.get("module"), str):
+                        current = body["module"][:100]
+                    elif kind == "loaded" and _plain_problems(body):
+                        self._problems = {k: v[:2000] for k, v in body["problems"].items()}
+                        self._notes += [note[:500] for note in body["notes"][:20]]
+                        self._spent += time.monotonic() - started
+                        self._worker = worker
+                        return worker
+                    elif kind != "ready":
+                        raise wire.BadFrame(f"unexpected frame while loading: {str(body)[:80]}")
+            except wire.ChannelTimeout:
+                if limit < self.limits.timeout:  # the budget ran out, not this module's fault: load nothing more
+                    self._spent += time.monotonic() - started
+                    worker.kill()
+                    return None
+                why = f"did not finish within {limit:g} s" + worker.output.text()
+            except wire.ChannelClosed:
+                why = worker.death()
+            except wire.BadFrame as error:
+                why = f"corrupted the grading channel ({error})" + worker.output.text()
+            self._spent += time.monotonic() - started
+            worker.kill()
+            if current is None or current in self._skip:
+                self._start_error = f"the worker {why}"
+                return None
+            module = current.split(".", 1)[1] if "." in current else "__init__"
+            reason = f"loading {module}{'.py' if module != '__init__' else '.py'} {why}"
+            self._skip[current] = reason
+            self._load_problems[module] = reason
+        return None
+
+
+def _plain_isolation(value):
+    if not isinstance(value, dict):
+        return {"layers": [], "missing": ["the worker sent no isolation report"]}
+    return {key: [str(item)[:200] for item in value.get(key, []) if isinstance(item, str)][:30]
+            for key in ("layers", "missing")}
+
+
+def _plain_problems(body):
+    problems, notes = body.get("problems"), body.get("notes")
+    return (isinstance(problems, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in problems.items())
+            and isinstance(notes, list) and all(isinstance(n, str) for n in notes))

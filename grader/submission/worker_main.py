@@ -1,0 +1,362 @@
+"""The fork server (its loop and the grader's handle on it), each worker's keeper, and the worker running student code.
+
+Process tree (the grader talks to the fork server over a control socket, and to each worker over its own socket):
+    fork server (imported torch once; child subreaper: SIGKILLs any orphan that is not a keeper)
+      └─ keeper, one per worker (subreaper; waits for the worker, then SIGKILLs whatever it left behind)
+           └─ worker (pid 1 of its own namespaces where possible): loads the submission, answers questions
+The worker answers with exactly the in-process code: loader.load_package + answering.answer. Started as
+`python -I -S` with a sys.path holding only the Python runtime and a staged copy of the few grader modules it
+needs, so neither the reference solutions nor the checks can be imported.
+"""
+import json
+import os
+import select
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+from pathlib import Path
+
+from grader.submission import sandbox, wire
+
+PACKAGE = "assignments"
+
+
+# ---- the worker -------------------------------------------------------------------------------------------------
+
+def _isolate(request, in_namespaces):
+    """Apply every layer this platform allows; -> (active layers, missing guarantees). No student code has run yet."""
+    layers, missing = ["python -I -S (staged grader modules only)", "fresh working folder", "scrubbed environment",
+                       "child subreaper"], []
+    read_only, hidden = request["read_only"], request["hidden"]
+    read_write = [request["work"], *sandbox.SYSTEM_READ_WRITE]
+    if in_namespaces:
+        layers.append("user+pid+net+mount namespaces")
+        try:
+            sandbox.private_root(request["work"] + "/.root", read_only, read_write, hidden)
+            layers.append("private root (kit, tests, gradebooks out of sight)")
+            read_only = read_only + ["/proc"]  # a fresh /proc showing only the sandbox's processes
+        except OSError as error:
+            missing.append(f"private root failed ({error})")
+    else:
+        missing.append("no user namespaces: network, other processes and the pid tree are not isolated by the kernel")
+    layers += sandbox.apply_rlimits(sandbox.Limits(**request["limits"]), use_cuda=False)
+    if os.geteuid() == 0 and not in_namespaces:
+        missing.append("running as root: RLIMIT_NPROC is not enforced")
+    if in_namespaces:
+        try:
+            sandbox.drop_capabilities()
+            layers.append("capabilities dropped")
+        except OSError as error:
+            missing.append(f"capabilities not dropped ({error})")
+    try:
+        landlock = [] if not request.get("landlock", True) else sandbox.apply_landlock(sandbox.expand_allowed(read_only, hidden), read_write)
+    except OSError as error:
+        landlock = []
+        missing.append(f"landlock failed ({error})")
+    layers += landlock
+    if not landlock:
+        sandbox.prctl(sandbox.PR_SET_NO_NEW_PRIVS, 1)
+        if not in_namespaces:
+            missing.append("no landlock and no private root: the submission can read any file this user can")
+    elif not any("tcp" in layer for layer in landlock) and not in_namespaces:
+        missing.append("network not blocked (landlock ABI < 4 and no network namespace)")
+    layers.append("no_new_privs")
+    return layers, missing
+
+
+def _progress_hook(sock, skip):
+    """Audit hook reporting which student module is loading, and refusing modules that killed an earlier worker."""
+    state = {"current": None, "active": True}
+
+    def hook(event, args):
+        if not state["active"] or event not in ("import", "exec"):
+            return
+        if event == "import":
+            name = args[0]
+        else:  # importlib (and the notebook loader) put the module in sys.modules before executing its code
+            name = next((k for k in reversed(list(sys.modules)) if k == PACKAGE or k.startswith(PACKAGE + ".")), None)
+        if not name or not (name == PACKAGE or name.startswith(PACKAGE + ".")):
+            return
+        if name != state["current"]:
+            state["current"] = name
+            state["active"] = False  # sending must not re-enter the hook
+            try:
+                wire.send(sock, {"kind": "progress", "module": name})
+            finally:
+                state["active"] = True
+        if name in skip:
+            raise ImportError(skip[name])
+
+    sys.addaudithook(hook)
+    return state
+
+
+def run_worker(sock, request):
+    """Load the submission, then answer questions until the grader closes the channel."""
+    from grader.submission.answering import answer
+    from grader.submission.loader import load_package
+
+    hook = _progress_hook(sock, request["skip"])
+    package = load_package(request["folder"])
+    hook["active"] = False
+    wire.send(sock, {"kind": "loaded", "problems": package.problems, "notes": package.notes})
+    while True:
+        try:
+            body, _ = wire.read(sock)
+        except (wire.ChannelClosed, wire.BadFrame):
+            return
+        data, tensors = answer(body["question"], package.find_function)
+        try:
+            frame = wire.encode({"kind": "answer", "answer": data}, tensors)
+        except (TypeError, ValueError) as error:
+            frame = wire.encode({"kind": "answer", "answer": {"ok": False, "status": "invalid",
+                                                            "message": f"answer not sendable: {error}"}})
+        sock.sendall(frame)
+
+
+def _start_worker(request, sock_fd, out_fd, keeper_pid, in_namespaces):
+    sandbox.die_with_parent()
+    if os.getppid() != keeper_pid and not in_namespaces:  # the keeper died before we could follow it
+        os._exit(1)
+    os.setsid()
+    layers, missing = _isolate(request, in_namespaces)
+    null = os.open("/dev/null", os.O_RDONLY)
+    os.dup2(null, 0)
+    os.closerange(3, sock_fd)
+    os.closerange(sock_fd + 1, 65536)
+    os.chdir(request["work"])
+    os.environ.clear()
+    os.environ.update({"HOME": request["work"], "TMPDIR": request["work"], "PATH": "/usr/bin:/bin",
+                       "LANG": "C.UTF-8", "CUDA_VISIBLE_DEVICES": "", "OMP_NUM_THREADS": "1"})
+    import torch
+    torch.set_num_threads(1)  # workers answer small questions; one thread keeps parallel graders from thrashing
+    sock = socket.socket(fileno=sock_fd)
+    wire.send(sock, {"kind": "ready", "isolation": {"layers": layers, "missing": missing}})
+    run_worker(sock, request)
+
+
+def run_keeper(request, sock_fd, out_fd, use_namespaces):
+    """The worker's parent: start it, wait for it, then SIGKILL everything it left behind; exit with its status."""
+    try:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the server's clean-up handler is not the keeper's to run
+        sandbox.die_with_parent()
+        sandbox.become_subreaper()
+        in_namespaces = False
+        if use_namespaces:
+            try:
+                sandbox.enter_namespaces()
+                in_namespaces = True
+            except OSError:
+                pass
+        keeper = os.getpid()
+        worker = os.fork()
+        if worker == 0:
+            try:
+                os.dup2(out_fd, 1)
+                os.dup2(out_fd, 2)  # from here on, a failure (ours or the student's) shows up in the grader's feedback
+                _start_worker(request, sock_fd, out_fd, keeper, in_namespaces)
+            except BaseException:  # noqa: BLE001
+                import traceback
+                traceback.print_exc()
+                sys.stderr.flush()
+                os._exit(70)
+            os._exit(0)
+        os.close(sock_fd)
+        os.close(out_fd)
+        code = 1
+        while True:
+            pid, status = os.waitpid(-1, 0)
+            if pid == worker:
+                code = 128 + os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status)
+                break
+        while True:  # orphans of the worker were reparented to us: kill them until none is left
+            for child in sandbox.children_of(keeper):
+                sandbox.kill_quietly(child)
+            try:
+                os.waitpid(-1, 0)
+            except ChildProcessError:
+                break
+    except BaseException:  # noqa: BLE001 — the keeper never runs Python's cleanup in a forked copy of the server
+        code = 1
+    os._exit(code)
+
+
+# ---- the fork server --------------------------------------------------------------------------------------------
+
+def serve_forks(control_fd, config):
+    """Fork one keeper per `spawn` request; answer `status` queries with a keeper's exit status."""
+    import numpy  # noqa: F401 — imported once here, shared copy-on-write by every worker
+    import torch  # noqa: F401
+    from grader.submission import answering, loader  # noqa: F401
+    try:  # torch imports dynamo on the first in-place op (~5 s); pay that once here, not in every worker
+        import torch._dynamo  # noqa: F401
+    except Exception:  # noqa: BLE001 — an optional speed-up
+        pass
+
+    def leave(*_):  # the grader died: remove the staged modules, then go (keepers and workers follow: PDEATHSIG)
+        shutil.rmtree(config.get("stage") or "/nonexistent", ignore_errors=True)
+        os._exit(0)
+
+    signal.signal(signal.SIGTERM, leave)
+    sandbox.prctl(sandbox.PR_SET_PDEATHSIG, signal.SIGTERM)
+    sandbox.become_subreaper()
+    control = socket.socket(fileno=control_fd)
+    keepers, finished = set(), {}
+    control.send(json.dumps({"ready": True, "pid": os.getpid()}).encode())
+    while True:
+        ready, _, _ = select.select([control], [], [], 0.2)
+        for pid, status in sandbox.reap_all().items():
+            if pid in keepers:
+                keepers.discard(pid)
+                finished[pid] = os.WTERMSIG(status) * -1 if os.WIFSIGNALED(status) else os.WEXITSTATUS(status)
+        for orphan in sandbox.children_of(os.getpid()) - keepers:
+            sandbox.kill_quietly(orphan)
+        if not ready:
+            continue
+        message, fds, _, _ = socket.recv_fds(control, 1 << 20, 2)
+        if not message:  # the grader closed the channel (or exited): same as its death
+            leave()
+        request = json.loads(message)
+        if request["op"] == "spawn":
+            pid = os.fork()
+            if pid == 0:
+                control.close()
+                run_keeper(request, fds[0], fds[1], config["namespaces"] and request.get("namespaces", True))
+            for fd in fds:
+                os.close(fd)
+            keepers.add(pid)
+            control.send(json.dumps({"pid": pid}).encode())
+        elif request["op"] == "status":
+            control.send(json.dumps({"status": finished.pop(request["pid"], None),
+                                     "running": request["pid"] in keepers}).encode())
+
+
+# ---- the grader's handle on the fork server ---------------------------------------------------------------------
+
+# What the worker may import from the kit: the question/answer layer and what it needs, nothing that knows answers.
+STAGED_MODULES = ("grader/__init__.py", "grader/spec.py", "grader/netspec.py", "grader/submission/*.py")
+BOOT = ("import sys, json; sys.path[:] = json.loads(sys.argv[3]); "
+        "from grader.submission.worker_main import main; main()")
+START_TIMEOUT = 300.0  # importing torch on a cold, busy machine
+
+
+def _kit_paths():
+    """(kit folder holding `grader/`, paths the worker must not see: the kit's packages, tests and solutions)."""
+    import importlib.util
+    kit = Path(__file__).resolve().parents[2]
+    hidden = [kit / "grader", kit / "solutions", kit / "tests", kit / "test_assignments.py"]
+    spec = importlib.util.find_spec("solutions")
+    if spec and spec.submodule_search_locations:
+        hidden += [Path(p) for p in spec.submodule_search_locations]
+    return kit, sorted({str(p.resolve()) for p in hidden})
+
+
+def _runtime_paths(kit):
+    """The sys.path entries of the Python installation (stdlib, site-packages, where torch lives) — not the script's
+    folder, the current folder, PYTHONPATH additions or the kit itself, which may hold answers or gradebooks."""
+    import importlib.util
+    import site
+    roots = {os.path.realpath(p) for p in (sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix)}
+    roots.update(os.path.realpath(p) for p in site.getsitepackages() + [site.getusersitepackages()])
+    for package in ("torch", "numpy", "nbformat"):
+        spec = importlib.util.find_spec(package)
+        if spec and spec.submodule_search_locations:
+            roots.add(os.path.dirname(os.path.realpath(list(spec.submodule_search_locations)[0])))
+    kit = os.path.realpath(kit)
+    keep = []
+    for path in sys.path:
+        real = os.path.realpath(path) if path else ""
+        if (path and os.path.isdir(path) and real != kit and real != os.path.realpath(os.getcwd())
+                and any(real == root or real.startswith(root + os.sep) for root in roots)):
+            keep.append(path)
+    return keep
+
+
+class ForkServer:
+    """A `python -I -S` process that imported torch once and forks one keeper + worker per request."""
+
+    def __init__(self):
+        kit, self.hidden = _kit_paths()
+        self.stage = Path(tempfile.mkdtemp(prefix="d2l-grader-stage-"))
+        for pattern in STAGED_MODULES:
+            for source in kit.glob(pattern):
+                (self.stage / source.relative_to(kit)).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(source, self.stage / source.relative_to(kit))
+        runtime = _runtime_paths(kit)
+        self.read_only = [*sandbox.SYSTEM_READ_ONLY, str(self.stage), *runtime]
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        self.log = open(self.stage / "server.log", "w+b")
+        env = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "CUDA_VISIBLE_DEVICES": ""}
+        self.process = subprocess.Popen(
+            [sys.executable, "-I", "-S", "-c", BOOT, str(theirs.fileno()), json.dumps({"namespaces": True, "stage": str(self.stage)}),
+             json.dumps([str(self.stage), *runtime])],
+            pass_fds=[theirs.fileno()], env=env, cwd=self.stage, stdin=subprocess.DEVNULL, stdout=self.log,
+            stderr=self.log, start_new_session=True)
+        theirs.close()
+        self.control, self.lock = ours, threading.Lock()
+        self.pid = self._receive(START_TIMEOUT)["pid"]
+
+    def _receive(self, timeout):
+        self.control.settimeout(timeout)
+        try:
+            message = self.control.recv(1 << 16)
+        except (socket.timeout, OSError):
+            message = b""
+        if not message:
+            self.log.seek(0)
+            raise RuntimeError(f"the fork server is not answering: {self.log.read()[-2000:].decode(errors='replace')}")
+        return json.loads(message)
+
+    def alive(self):
+        return self.process.poll() is None
+
+    def spawn(self, request, fds):
+        """Start a worker; -> its keeper's pid (SIGKILL it to end the worker's whole process tree)."""
+        with self.lock:
+            socket.send_fds(self.control, [json.dumps(request).encode()], fds)
+            return self._receive(30.0)["pid"]
+
+    def status(self, pid):
+        """{"status": keeper exit code (None while running; -N: killed by signal N), "running": bool}."""
+        with self.lock:
+            self.control.send(json.dumps({"op": "status", "pid": pid}).encode())
+            return self._receive(30.0)
+
+    def close(self):
+        self.control.close()  # the server exits at end of stream; its keepers and workers die with it
+        try:
+            self.process.wait(5)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+        self.log.close()
+        shutil.rmtree(self.stage, ignore_errors=True)
+
+
+_SERVER, _SERVER_LOCK = {}, threading.Lock()
+
+
+def fork_server():
+    """This process's fork server, started (or restarted after it died) on first use."""
+    with _SERVER_LOCK:
+        server = _SERVER.get(os.getpid())
+        if server is None or not server.alive():
+            if server is not None:
+                server.close()
+            server = _SERVER[os.getpid()] = ForkServer()
+            import atexit
+            atexit.register(server.close)
+        return server
+
+
+def main():
+    """Entry point: `python -I -S -c '...' CONTROL_FD CONFIG_JSON` (sys.path already set by the bootstrap)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the grader, which shuts us down
+    serve_forks(int(sys.argv[1]), json.loads(sys.argv[2]))
+
+
+if __name__ == "__main__":
+    main()
