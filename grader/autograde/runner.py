@@ -1,0 +1,275 @@
+"""One autograde run: collect and stage the class, skip finished jobs, grade the rest in parallel, record, export."""
+import hashlib
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from grader import __version__
+from grader.autograde.backend import choose_backend
+from grader.autograde.exports import export_all, remove_stale_temps, write_student_files
+from grader.autograde.pool import GraderPool, Job
+from grader.collect import list_entries, stage, student_names
+from grader.gradebook import Gradebook
+from grader.results import Report, Status, TaskResult
+from grader.spec import TASKS, TRAINING_TASKS
+
+GRADEBOOK = "gradebook.sqlite"
+JOB_TIMEOUT = 20 * 60        # seconds for one submission without training: a last resort above the worker's limits
+TRAINING_TIMEOUT = 20 * 60   # extra seconds when the training tasks run
+STAGING_PREFIX = "d2l-autograde-"
+RETRY_PREFIX = "retry:"      # job key of a job the grading machinery failed: a rerun tries it again
+
+
+class UsageError(Exception):
+    """Bad command-line input; the message says what to do."""
+
+
+@dataclass
+class Options:
+    submissions: Path
+    out: Path
+    workers: int = None
+    train: bool = True
+    only: tuple = ()
+    force: bool = False
+    profile: str = "auto"
+    timeout: float = None
+    backend: object = None       # grader.autograde.backend.Backend; None = choose_backend()
+    progress: bool = True
+
+
+@dataclass
+class RunStats:
+    entries: int = 0
+    graded: int = 0
+    skipped: int = 0             # finished earlier with the same job key
+    unreadable: int = 0
+    failed_jobs: int = 0         # the grading machinery failed (crash, timeout): retried on the next run
+    timings: dict = field(default_factory=dict)   # phase -> seconds
+    job_walls: list = field(default_factory=list)  # (name, main-side seconds, child-side seconds, task seconds)
+    children: int = 0            # grader child processes started
+    gone: list = field(default_factory=list)  # students in the gradebook with no entry in SUBMISSIONS any more
+    summary_text: str = ""
+
+
+def resolve_profile(train, profile):
+    """The profile that decides results: None without training; 'auto' becomes what it means on this machine."""
+    if not train:
+        return None
+    if profile == "auto":
+        import torch
+        return "gpu" if torch.cuda.is_available() else "cpu"
+    return profile
+
+
+def grading_config(train, profile, backend):
+    tasks = TASKS + (TRAINING_TASKS if train else ())
+    return {"kit_version": __version__, "train": bool(train), "profile": profile, "isolation": backend.isolation,
+            "tasks": [[t.name, t.module, t.points, list(t.needs)] for t in tasks]}
+
+
+def job_key(content_hash, config):
+    """hash(submission content, kit version, relevant config): equal keys mean the recorded grade still holds."""
+    blob = json.dumps({"content": content_hash, "config": config}, sort_keys=True)
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def _remove_abandoned_staging():
+    """Staging folders of runs that died without cleaning up (their pid is gone)."""
+    for folder in Path(tempfile.gettempdir()).glob(f"{STAGING_PREFIX}*-*"):
+        pid = folder.name[len(STAGING_PREFIX):].split("-", 1)[0]
+        if not pid.isdigit():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            shutil.rmtree(folder, ignore_errors=True)
+        except PermissionError:  # alive, someone else's
+            pass
+
+
+def _seeds(train):
+    """The seeds that fix every result: checks run hypothesis derandomized; training uses the checks' seed 0."""
+    return {"hypothesis": "derandomize=True", **({"training": 0} if train else {})}
+
+
+def _environment(**extra):
+    """The run's environment without importing torch here (the grader children do; `device` comes from them)."""
+    import platform
+    from importlib.metadata import PackageNotFoundError, version
+
+    def installed(package):
+        try:
+            return version(package)
+        except PackageNotFoundError:
+            return None
+    return {"kit_version": __version__, "torch": installed("torch"), "hypothesis": installed("hypothesis"),
+            "python": platform.python_version(), "platform": platform.platform(), **extra}
+
+
+def placeholder_report(name, config, status, message):
+    """A report giving every task `status` and `message`: the row for a submission nothing could be graded of."""
+    tasks = [TaskResult(task_name, 0, points, status, message) for task_name, _, points, _ in config["tasks"]]
+    return Report(submission=name, tasks=tasks)
+
+
+def _report_from_dict(name, data, config):
+    """Rebuild the child's report as our own dataclasses, checking it fits the task list (defence in depth)."""
+    expected = {task_name: points for task_name, _, points, _ in config["tasks"]}
+    tasks = []
+    for item in data.get("tasks", []):
+        task = TaskResult(str(item["name"]), item["score"], item["max_score"], Status(item["status"]),
+                          str(item.get("feedback", "")), str(item.get("example", "")), str(item.get("output", "")),
+                          float(item.get("duration", 0.0)))
+        if task.name not in expected or not 0 <= task.score <= task.max_score or task.max_score != expected[task.name]:
+            raise ValueError(f"task {task.name!r} with {task.score}/{task.max_score} does not fit the task list")
+        tasks.append(task)
+    if sorted(task.name for task in tasks) != sorted(expected):
+        raise ValueError(f"it holds tasks {[task.name for task in tasks]}, not the {len(expected)} of the task list")
+    environment = data.get("environment", {})
+    return Report(submission=name, tasks=tasks, environment=environment if isinstance(environment, dict) else {})
+
+
+def _select(entries, only):
+    names = student_names(entries)
+    if not only:
+        return names
+    wanted = set(only)
+    unknown = sorted(wanted - set(names.values()))
+    if unknown:
+        import difflib
+        hints = [f"{n} (did you mean {', '.join(difflib.get_close_matches(n, names.values(), 3))}?)"
+                 if difflib.get_close_matches(n, names.values(), 3) else n for n in unknown]
+        raise UsageError(f"--only names no entry of SUBMISSIONS: {'; '.join(hints)}. Student names are the entries' "
+                         f"names without .py/.ipynb/.zip")
+    return {path: name for path, name in names.items() if name in wanted}
+
+
+def _failure_line(name, report):
+    bad = [f"{t.name} {t.status.value}" for t in report.tasks if t.status is not Status.PASSED]
+    return f"✗ {name}: {report.score:g}/{report.max_score:g} — " + ", ".join(bad[:6]) + (" ..." if len(bad) > 6 else "")
+
+
+def autograde(options, say=print):
+    """Run the whole flow for `options`; -> RunStats. Raises UsageError for bad input (nothing written yet)."""
+    started = time.perf_counter()
+    stats = RunStats()
+    submissions, out = Path(options.submissions), Path(options.out)
+    if not submissions.is_dir():
+        raise UsageError(f"SUBMISSIONS must be a folder holding one entry per student; {submissions} is not a folder")
+    backend = options.backend or choose_backend()
+    workers = options.workers or os.cpu_count() or 1
+    if workers < 1:
+        raise UsageError("--workers must be at least 1")
+    entries = list_entries(submissions, exclude=[out])
+    if not entries:
+        raise UsageError(f"{submissions} holds no submissions (folders, .py, .ipynb or .zip files)")
+    selected = _select(entries, options.only)
+    profile = resolve_profile(options.train, options.profile)
+    config = grading_config(options.train, profile, backend)
+    timeout = options.timeout or JOB_TIMEOUT + (TRAINING_TIMEOUT if options.train else 0)
+    out.mkdir(parents=True, exist_ok=True)
+    with Gradebook(out / GRADEBOOK) as gradebook:
+        remove_stale_temps(out)
+        stats.gone = sorted(set(gradebook.job_keys()) - set(student_names(entries).values()))
+        _remove_abandoned_staging()
+        # outside OUT, so the sandbox never sees the gradebook; the pid in the name lets a later run clean up after kill -9
+        staging = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{os.getpid()}-"))
+        run_environment = _environment(isolation=backend.isolation, workers=workers, profile=profile,
+                                       seeds=_seeds(options.train))
+        run_id = gradebook.start_run({**config, "workers": workers, "force": options.force,
+                                      "only": list(options.only)}, run_environment)
+        try:
+            pending = _stage_and_skip(selected, staging, config, gradebook, options, run_id, out, stats, say)
+            stats.timings["collect"] = round(time.perf_counter() - started, 3)
+            grading_started = time.perf_counter()
+            _grade_pending(pending, config, gradebook, run_id, run_environment, out, options, workers, timeout,
+                           backend, staging, stats, say)
+            stats.timings["grading"] = round(time.perf_counter() - grading_started, 3)
+            gradebook.update_run(run_id, finished=True)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+        exports_started = time.perf_counter()
+        _, stats.summary_text = export_all(out, out / GRADEBOOK)
+        stats.timings["exports"] = round(time.perf_counter() - exports_started, 3)
+    stats.timings["total"] = round(time.perf_counter() - started, 3)
+    return stats
+
+
+def _stage_and_skip(selected, staging, config, gradebook, options, run_id, out, stats, say):
+    """Stage every selected entry; record unreadable ones now; -> [(staged, key)] still to grade."""
+    recorded = gradebook.job_keys()
+    pending = []
+    for path, name in selected.items():
+        stats.entries += 1
+        staged = stage(path, name, staging)
+        key = job_key(staged.content_hash, config)
+        if recorded.get(name) == key and not options.force and not options.only:
+            stats.skipped += 1
+            continue
+        if not staged.readable:
+            report = placeholder_report(name, config, Status.MISSING, f"not graded: {staged.reason}")
+            gradebook.record(staged, key, report, run_id)
+            write_student_files(out, {"name": name, "state": "unreadable", "reason": staged.reason}, report)
+            stats.unreadable += 1
+            say(f"✗ {name}: unreadable — {staged.reason}")
+            continue
+        pending.append((staged, key))
+    return pending
+
+
+def _grade_pending(pending, config, gradebook, run_id, run_environment, out, options, workers, timeout, backend,
+                   staging, stats, say):
+    if not pending:
+        return
+    from tqdm import tqdm
+    by_name = {staged.name: (staged, key) for staged, key in pending}
+    gpu_lock = str(Path(out) / ".gpu.lock") if config["train"] and config["profile"] == "gpu" else None
+    jobs = [Job(staged.name, {"path": str(staged.folder), "train": config["train"],
+                              "profile": config["profile"] or "auto", "gpu_lock": gpu_lock})
+            for staged, _ in pending]
+    workers = min(workers, len(jobs))
+    # N children on N cores: each gets its share of the cores for torch's thread pool, not all of them
+    env = dict(os.environ)
+    env.setdefault("OMP_NUM_THREADS", str(max(1, (os.cpu_count() or 1) // workers)))
+    bar = tqdm(total=len(jobs), unit="sub", desc="grading", disable=not options.progress, file=sys.stderr,
+               dynamic_ncols=True)
+    first_environment = []
+
+    def on_outcome(job, outcome):
+        staged, key = by_name[job.name]
+        report = None
+        if outcome.report is not None:
+            try:
+                report = _report_from_dict(job.name, outcome.report, config)
+            except (KeyError, TypeError, ValueError) as error:
+                outcome.kind, outcome.message = "error", f"the grading process sent a report that does not fit ({error})"
+        if report is None:
+            status = {"timeout": Status.TIMEOUT, "crashed": Status.CRASHED}.get(outcome.kind, Status.ERROR)
+            report = placeholder_report(job.name, config, status, outcome.message)
+            key = RETRY_PREFIX + key
+            stats.failed_jobs += 1
+        else:
+            stats.graded += 1
+            if not first_environment and report.environment:
+                first_environment.append(report.environment)
+                run_environment.update(device=report.environment.get("device"), grading=report.environment)
+                gradebook.update_run(run_id, environment=run_environment)
+        gradebook.record(staged, key, report, run_id, wall_time=outcome.wall)
+        write_student_files(out, {"name": job.name, "state": "graded"}, report)
+        stats.job_walls.append((job.name, outcome.wall, outcome.child_wall, sum(t.duration for t in report.tasks)))
+        if any(t.status is not Status.PASSED for t in report.tasks):
+            (bar.write if options.progress else say)(_failure_line(job.name, report))
+        bar.update(1)
+
+    pool = GraderPool(backend, workers, timeout, str(staging), env)
+    try:
+        pool.run(jobs, on_outcome)
+    finally:
+        bar.close()
+        stats.children, stats.timings["children_startup"] = pool.spawned, round(pool.startup_seconds, 3)

@@ -1,0 +1,1 @@
+"""Tests of `python -m grader autograde`: collecting, the gradebook, exports, resume, parallel runs, a mixed class."""
