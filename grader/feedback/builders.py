@@ -30,9 +30,10 @@ def _in_channels_threading(got, want, context, function):
                     f"outputs {w['args']['in_channels']} channels: after the first conv, set in_channels = "
                     f"out_channels")
         if wrong and conv_index:
-            return (f"in_channels is not threaded from block to block: a block starts with in_channels={start}, "
-                    f"but the block before it outputs {w['args']['in_channels']} channels; after each block set "
-                    f"in_channels = out_channels (yes, it changes)")
+            return (f"Each block must start where the one before it ended, but this one starts with in_channels="
+                    f"{start} after a block that outputs {w['args']['in_channels']} channels: in_channels is not "
+                    f"threaded from block to block. After each block set in_channels = out_channels (yes, it "
+                    f"changes)")
         pooled_since_conv = False
     return ""
 
