@@ -39,6 +39,12 @@ class GradingSession:
             self._submission = InProcessSubmission(self.folder, timeout=self.config.getoption("call_timeout"))
         return self._submission
 
+    def close(self):
+        """Unload the student's modules (the run is over); the results stay for the summary."""
+        if self._submission is not None:
+            self._submission.close()
+            self._submission = None
+
     def result(self, task):
         if task.name not in self.results:
             from grader.grade import grade_task
@@ -65,6 +71,12 @@ def _task(name):
 
 def pytest_configure(config):
     config.stash[_SESSION] = GradingSession(config)
+
+
+def pytest_unconfigure(config):
+    session = config.stash.get(_SESSION, None)
+    if session is not None:
+        session.close()
 
 
 _SESSION = pytest.StashKey[GradingSession]()

@@ -90,3 +90,13 @@ def test_a_package_with_relative_imports_loads_as_assignments(tmp_path):
                                    + (SOLUTIONS / "nin.py").read_text())
     report = grade(InProcessSubmission(folder), tasks=[TASKS_BY_NAME["nin_block"]])
     assert report.tasks[0].passed
+
+
+def test_closing_unloads_the_students_modules_but_not_a_later_load(tmp_path):
+    import sys
+    first = InProcessSubmission(reference_copy(tmp_path / "first"))
+    second = InProcessSubmission(reference_copy(tmp_path / "second"))  # replaces `assignments` in sys.modules
+    first.close()  # the package it loaded is gone already: the second's stays
+    assert str(tmp_path / "second") in sys.modules["assignments.counting"].__file__
+    second.close()
+    assert not [name for name in sys.modules if name == "assignments" or name.startswith("assignments.")]

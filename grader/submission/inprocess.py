@@ -1,12 +1,13 @@
 """The in-process backend: the student's own `pytest` and a notebook's check cell answer questions directly."""
 import json
 import signal
+import sys
 import threading
 from contextlib import contextmanager
 
 from grader.submission.answering import answer
 from grader.submission.base import Answer
-from grader.submission.loader import load_package
+from grader.submission.loader import PACKAGE, load_package, unload
 
 
 class CallTimeout(BaseException):
@@ -40,6 +41,7 @@ class InProcessSubmission:
         self.name = str(folder)
         self.timeout = timeout
         self.package = load_package(folder, extra_sources)
+        self._root = sys.modules.get(PACKAGE)  # the package object this load registered
 
     def problems(self):
         return dict(self.package.problems)
@@ -58,4 +60,6 @@ class InProcessSubmission:
         return Answer.from_dict(json.loads(json.dumps(data)), tensors)
 
     def close(self):
-        pass
+        # the student's modules leave the process with the submission; a later load's package is left alone
+        unload(self._root)
+        self._root = None

@@ -64,6 +64,12 @@ def _forget_package():
         del sys.modules[key]
 
 
+def unload(root):
+    """Drop `assignments` and its modules from sys.modules if `root` (the package a load made) is still there."""
+    if root is not None and sys.modules.get(PACKAGE) is root:
+        _forget_package()
+
+
 def _make_package(folder, problems, run_init):
     init = folder / "__init__.py"
     run_init = run_init and init.exists()

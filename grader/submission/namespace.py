@@ -25,3 +25,4 @@ class NamespaceSubmission(InProcessSubmission):
     def __init__(self, namespace, name="notebook", timeout=60.0):
         self.folder, self.name, self.timeout = None, name, timeout
         self.package = _Namespace(namespace)
+        self._root = None  # nothing loaded into sys.modules: nothing to unload on close

@@ -112,7 +112,7 @@ class _Worker:
                 self.server = fork_server()
                 self.pid = self.server.spawn(request, [theirs.fileno(), out_write])
             except (RuntimeError, OSError):  # an earlier submission killed the server: one fresh try
-                self.server = fork_server()
+                self.server = fork_server(fresh=True)
                 self.pid = self.server.spawn(request, [theirs.fileno(), out_write])
         except BaseException:
             self.sock.close()

@@ -339,11 +339,15 @@ class ForkServer:
 _SERVER, _SERVER_LOCK = {}, threading.Lock()
 
 
-def fork_server():
-    """This process's fork server, started (or restarted after it died) on first use."""
+def fork_server(fresh=False):
+    """This process's fork server, started (or restarted after it died) on first use; `fresh`: replace it now.
+
+    `fresh` is for a server that stopped answering but may not look dead yet (a SIGKILLed process holding
+    torch takes a moment to exit): it is closed, waited for, and a new one started.
+    """
     with _SERVER_LOCK:
         server = _SERVER.get(os.getpid())
-        if server is None or not server.alive():
+        if server is None or fresh or not server.alive():
             if server is not None:
                 server.close()
             server = _SERVER[os.getpid()] = ForkServer()
