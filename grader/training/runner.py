@@ -1,0 +1,95 @@
+"""One training run from question to verdict: fetch the student's network as data, train the copy, judge, record."""
+import platform
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+import torch
+
+from grader.training import data as fashion_mnist
+from grader.training import profiles
+from grader.training.loop import TrainingStopped, train
+from grader.training.network import NetworkProblem, fetch_network, largest_activation, reinitialise
+
+
+@dataclass
+class Outcome:
+    status: str                 # a results.Status value
+    feedback: str               # one or two sentences for the student
+    record: dict = field(default_factory=dict)
+    history: object = None      # loop.History when training ran
+
+
+def _device_name(device):
+    if device.type == "cuda":
+        return torch.cuda.get_device_name(device)
+    return f"cpu ({platform.processor() or platform.machine()}, {torch.get_num_threads()} threads)"
+
+
+def _verdict_feedback(profile, accuracy):
+    reference = profile.calibration.get("reference", {})
+    span = (f" (the reference reaches {reference['min']:.2f}-{reference['max']:.2f})"
+            if reference.get("min") is not None else "")
+    budget = f"{profile.loop.steps} steps of {profile.loop.batch_size} images"
+    if accuracy >= profile.threshold:
+        return "passed", f"test accuracy {accuracy:.3f} ≥ threshold {profile.threshold:.2f} ({profile.name} profile)."
+    return "failed", (f"test accuracy {accuracy:.3f} after {budget} is below the threshold "
+                      f"{profile.threshold:.2f}{span}: check that every conv/hidden Linear is followed by a ReLU "
+                      f"and that nothing follows the last Linear (no activation on the logits).")
+
+
+def run_training(model, submission, profile="auto", seed=0, data_root=None, download=False, steps=None,
+                 epochs=None, on_log=None, device=None):
+    """Outcome of training `model`'s network from `submission` under `profile`; never raises for student problems.
+
+    Raises data.DataNotFound (the grader's environment, not the student) and ValueError for a bad profile.
+    """
+    chosen = profiles.get(model, profile, steps=steps, epochs=epochs)
+    device = torch.device(device or chosen.device)
+    record = {"model": model, "profile": chosen.name, "device": None, "seed": seed, "steps": chosen.loop.steps,
+              "batch_size": chosen.loop.batch_size, "input_size": chosen.loop.input_size,
+              "optimizer": chosen.loop.optimizer, "lr": chosen.loop.lr, "submission": submission.name,
+              "threshold": chosen.threshold, "threshold_provisional": bool(chosen.calibration.get("provisional")),
+              "calibrated_budget": chosen.calibrated_budget, "torch": torch.__version__,
+              "started": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+    if device.type == "cuda" and not torch.cuda.is_available():
+        return Outcome("skipped", f"the {chosen.name} profile needs CUDA and none is available here; "
+                                  f"use the cpu profile", record)
+    record["device"] = _device_name(device)
+    dataset = fashion_mnist.load(data_root, download=download)
+    record["data"] = dataset.source
+    try:
+        network = fetch_network(submission, chosen.plan, chosen.loop.input_size, seed)
+    except NetworkProblem as problem:
+        record["verdict"] = problem.status
+        return Outcome(problem.status, str(problem), record)
+    reinitialise(network, seed)
+    return train_and_judge(network, chosen, dataset, seed, device, record, on_log)
+
+
+def train_and_judge(network, chosen, dataset, seed, device, record, on_log=None):
+    """Train the (already initialised) grader-side `network` under profile `chosen` and judge it; -> Outcome."""
+    record["parameters"] = sum(p.numel() for p in network.parameters())
+    started = time.perf_counter()
+    try:
+        history = train(network, dataset, chosen.loop, seed, device=device, on_log=on_log)
+    except TrainingStopped as stopped:
+        record.update(verdict="failed" if stopped.reason == "nan" else "memory", stopped_at_step=stopped.step)
+        if stopped.reason == "nan":
+            return Outcome("failed", f"{stopped}: the network's output blows up; check for a missing ReLU "
+                                     f"between layers or an activation on the logits.", record)
+        index, kind, shape, mib = largest_activation(network.cpu(), chosen.loop.input_size, chosen.loop.batch_size)
+        return Outcome("memory", f"{stopped}; the largest activation is layer {index} ({kind}) with output "
+                                 f"{shape} = {mib:.0f} MiB per batch: check that layer's size and stride.", record)
+    accuracy = history.final_test_accuracy
+    verdict, feedback = _verdict_feedback(chosen, accuracy)
+    if not chosen.calibrated_budget:
+        feedback += " (the threshold is calibrated for the profile's own budget; this run used another)"
+    record.update(seconds=round(time.perf_counter() - started, 2), train_seconds=round(history.train_seconds, 2),
+                  images_per_second=round(history.images_per_second, 1),
+                  train_accuracy=round(history.final_train_accuracy, 4), test_accuracy=round(accuracy, 4),
+                  test_images=chosen.loop.test_images, verdict=verdict,
+                  curve={"steps": history.steps, "loss": [round(v, 4) for v in history.loss],
+                         "train_accuracy": [round(v, 4) for v in history.accuracy],
+                         "test_steps": history.test_steps, "test_accuracy": history.test_accuracy})
+    return Outcome(verdict, feedback, record, history)

@@ -1,0 +1,126 @@
+"""Getting the student's network as data: rebuild, verify against the student's own output, fail closed."""
+import numpy as np
+import pytest
+import torch
+
+from grader import netspec
+from grader.training import profiles
+from grader.training.network import NetworkProblem, fetch_network, largest_activation, reinitialise
+
+VGG_WITH_FUNCTIONAL_RELU = '''
+import torch
+from torch import nn
+import torch.nn.functional as F
+
+
+class Block(nn.Module):
+    def __init__(self, num_convs, in_channels, out_channels):
+        super().__init__()
+        self.convs = nn.ModuleList(nn.Conv2d(in_channels if i == 0 else out_channels, out_channels, 3, padding=1)
+                                   for i in range(num_convs))
+        self.pool = nn.MaxPool2d(2, 2)
+
+    def forward(self, x):
+        for conv in self.convs:
+            x = F.relu(conv(x))  # the ReLU is a function call: no layer describes it
+        return self.pool(x)
+
+
+def vgg_block(num_convs, in_channels, out_channels):
+    return Block(num_convs, in_channels, out_channels)
+
+
+def vgg(conv_arch, in_channels=1, num_classes=10, input_size=224, hidden=4096, dropout=0.5):
+    blocks = []
+    for num_convs, out_channels in conv_arch:
+        blocks.append(vgg_block(num_convs, in_channels, out_channels))
+        in_channels = out_channels
+    side = input_size // 2 ** len(conv_arch)
+    return nn.Sequential(*blocks, nn.Flatten(), nn.Linear(out_channels * side * side, hidden), nn.ReLU(),
+                         nn.Dropout(dropout), nn.Linear(hidden, hidden), nn.ReLU(), nn.Dropout(dropout),
+                         nn.Linear(hidden, num_classes))
+'''
+
+
+def cpu_plan(model):
+    chosen = profiles.get(model, "cpu")
+    return chosen.plan, chosen.loop.input_size
+
+
+@pytest.mark.parametrize("model", profiles.MODELS)
+def test_reference_rebuilds_into_a_flat_copy_with_ten_outputs(reference, model):
+    plan, size = cpu_plan(model)
+    network = fetch_network(reference, plan, size)
+    assert all(not list(layer.children()) for layer in network)  # flat: the grader's copy, not the student's
+    with torch.no_grad():
+        assert network.eval()(torch.zeros(3, 1, size, size)).shape == (3, 10)
+
+
+def test_nin_copy_computes_what_the_students_blocks_compute(reference):
+    """The composed NiN equals the reference's own blocks with the same pools, layer for layer."""
+    from solutions.nin import nin_block
+    from torch import nn
+    plan, size = cpu_plan("nin")
+    copy = fetch_network(reference, plan, size)
+    blocks = [nin_block(**part[2]) for part in plan if part[0] == "ask"]
+    direct = nn.Sequential(blocks[0], nn.MaxPool2d(3, 2), blocks[1], nn.MaxPool2d(3, 2), blocks[2],
+                           nn.AdaptiveAvgPool2d(1), nn.Flatten())
+    x = torch.randn(2, 1, size, size)
+    netspec.fill_deterministic(netspec.static_leaves(copy), 5)
+    netspec.fill_deterministic(netspec.static_leaves(direct), 5)
+    torch.testing.assert_close(copy.eval()(x), direct.eval()(x))
+
+
+def test_functional_relu_fails_closed(make_submission):
+    submission = make_submission({"vgg": VGG_WITH_FUNCTIONAL_RELU})
+    with pytest.raises(NetworkProblem, match="do not reproduce its output.*F.relu") as problem:
+        fetch_network(submission, *cpu_plan("vgg"))
+    assert problem.value.status == "invalid"
+
+
+def test_not_implemented_keeps_its_status(make_submission):
+    submission = make_submission({"alexnet": "def alexnet(**kwargs):\n    raise NotImplementedError\n"})
+    with pytest.raises(NetworkProblem) as problem:
+        fetch_network(submission, *cpu_plan("alexnet"))
+    assert problem.value.status == "not_implemented"
+
+
+def test_a_builder_returning_no_module_is_invalid(make_submission):
+    submission = make_submission({"alexnet": "def alexnet(**kwargs):\n    return [1, 2, 3]\n"})
+    with pytest.raises(NetworkProblem, match="not an nn.Module") as problem:
+        fetch_network(submission, *cpu_plan("alexnet"))
+    assert problem.value.status == "invalid"
+
+
+def test_wrong_number_of_classes_is_named(make_submission):
+    source = ("from torch import nn\n\ndef alexnet(in_channels=1, num_classes=10, input_size=224, dropout=0.5):\n"
+              "    return nn.Sequential(nn.Flatten(), nn.Linear(input_size * input_size, 1000))\n")
+    with pytest.raises(NetworkProblem, match=r"outputs shape \(2, 1000\).*must output \(2, 10\)") as problem:
+        fetch_network(make_submission({"alexnet": source}), *cpu_plan("alexnet"))
+    assert problem.value.status == "failed"
+
+
+def test_a_forward_error_is_reported_with_the_input_shape(make_submission):
+    source = ("from torch import nn\n\ndef alexnet(in_channels=1, num_classes=10, input_size=224, dropout=0.5):\n"
+              "    return nn.Sequential(nn.Flatten(), nn.Linear(6400, num_classes))\n")
+    with pytest.raises(NetworkProblem, match=r"fails on an input of shape \(2, 1, 67, 67\)"):
+        fetch_network(make_submission({"alexnet": source}), *cpu_plan("alexnet"))
+
+
+def test_reinitialise_is_seeded_and_uses_xavier(reference):
+    network = fetch_network(reference, *cpu_plan("vgg"))
+    first = [p.clone() for p in reinitialise(network, 3).parameters()]
+    second = [p.clone() for p in reinitialise(network, 3).parameters()]
+    other = [p.clone() for p in reinitialise(network, 4).parameters()]
+    assert all(torch.equal(a, b) for a, b in zip(first, second))
+    assert not torch.equal(first[0], other[0])
+    conv = network[0]  # Conv2d(1, 32, 3): Glorot bound sqrt(6 / (9 + 32 * 9))
+    assert conv.weight.abs().max() <= np.sqrt(6 / (9 + 288))
+
+
+def test_largest_activation_names_the_first_conv_of_alexnet(reference):
+    network = fetch_network(reference, profiles.PLANS[("gpu", "alexnet")], 224)
+    index, kind, shape, mib = largest_activation(network, 224, batch_size=128)
+    # conv 11×11/4 with padding 1 on 224 pixels: (224 + 2 − 11) // 4 + 1 = 54, 96 channels
+    assert (index, kind, shape) == (0, "Conv2d", (128, 96, 54, 54))
+    assert mib == pytest.approx(128 * 96 * 54 * 54 * 4 / 2 ** 20)
