@@ -15,7 +15,7 @@ def main(argv=None):
     parser.add_argument("--profile", choices=("cpu", "gpu"), required=True)
     parser.add_argument("--models", nargs="+", choices=MODELS, default=list(MODELS))
     parser.add_argument("--seeds", type=int, default=5, help="reference seeds 0..N-1 (at least 5)")
-    parser.add_argument("--broken-seeds", type=int, default=2, help="seeds per broken network")
+    parser.add_argument("--broken-seeds", type=int, default=1, help="seeds per broken network")
     parser.add_argument("--data", default=None)
     parser.add_argument("--runs-log", default=None, help="JSON lines of finished runs (default "
                         "runs/calibration-PROFILE.jsonl); finished runs are not repeated")

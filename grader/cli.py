@@ -27,7 +27,10 @@ def build_parser():
     train = sub.add_parser("train", help="train one network on Fashion-MNIST and give a verdict")
     train.add_argument("model", choices=("alexnet", "vgg", "nin"))
     train.add_argument("--profile", default="auto", choices=("auto", "gpu", "cpu"))
-    train.add_argument("--submission", default=None, help="folder with the builders (default: the reference)")
+    train.add_argument("--submission", default=None, help="folder with the builders (default: the reference); "
+                       "its code runs in the sandboxed worker and only its description is trained")
+    train.add_argument("--in-process", action="store_true",
+                       help="describe --submission in this process (your own code only: no sandbox)")
     train.add_argument("--epochs", type=float, default=None, help="override the profile's budget in epochs")
     train.add_argument("--steps", type=int, default=None, help="override the profile's budget in steps")
     train.add_argument("--seed", type=int, default=0)

@@ -2,8 +2,6 @@
 import sys
 from pathlib import Path
 
-# The backend that answers for --submission; one line so the sandboxed worker can take over (sandbox=True).
-OPEN_SANDBOXED = False
 DESCRIBE_TIMEOUT = 300.0  # s: describing a full-size network fills ~50 M weights twice, slow on a busy laptop
 
 
@@ -12,12 +10,12 @@ def _reference_folder():
     return Path(solutions.__file__).resolve().parent
 
 
-def open_for_training(path):
-    """A Submission for `path`, or for the reference solutions when `path` is None."""
+def open_for_training(path, sandbox=True):
+    """A Submission for `path` (in the sandboxed worker unless `sandbox=False`), or the reference when None."""
     from grader.submission.open import open_submission
     if path is None:
         return open_submission(_reference_folder(), sandbox=False, timeout=DESCRIBE_TIMEOUT)  # our own code
-    return open_submission(path, sandbox=OPEN_SANDBOXED, timeout=DESCRIBE_TIMEOUT)
+    return open_submission(path, sandbox=sandbox, timeout=DESCRIBE_TIMEOUT)
 
 
 def _progress_bar(total, description):
@@ -40,7 +38,7 @@ def run(args):
 
     try:
         profile = profiles.get(args.model, args.profile, steps=args.steps, epochs=args.epochs)
-        submission = open_for_training(args.submission)
+        submission = open_for_training(args.submission, sandbox=not getattr(args, "in_process", False))
     except (ValueError, SubmissionNotFound) as error:
         print(f"grader train: {error}", file=sys.stderr)
         return 2

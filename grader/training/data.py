@@ -2,6 +2,7 @@
 import gzip
 import os
 import struct
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,7 +18,6 @@ FILES = {
 }
 # mean and std of the 60,000 training images' pixels in [0, 1] (the dataset's published statistics)
 PIXEL_MEAN, PIXEL_STD = 0.2860, 0.3530
-CLASSES = ("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot")
 NO_DATA_HELP = ("Fashion-MNIST not found. Either install the Debian/Ubuntu package (`sudo apt-get install "
                 "dataset-fashion-mnist`, files in /usr/share/datasets/fashion-mnist/) or point --data / "
                 f"${ENV_VAR} at a folder holding its four files, or let `python -m grader train ...` download it "
@@ -49,11 +49,13 @@ def read_idx(path):
     try:
         with opener(path, "rb") as handle:
             raw = handle.read()
-    except (OSError, EOFError) as error:
+    except (OSError, EOFError, zlib.error) as error:  # a corrupt gzip body is a zlib.error
         raise BadDataFile(f"cannot read {path}: {error}") from error
     if len(raw) < 4 or raw[0] != 0 or raw[1] != 0 or raw[2] != 0x08:
         raise BadDataFile(f"{path} is not an IDX file of unsigned bytes (bad magic number)")
     ndim = raw[3]
+    if len(raw) < 4 + 4 * ndim:
+        raise BadDataFile(f"{path} ends inside its header (truncated download?)")
     shape = struct.unpack(f">{ndim}I", raw[4:4 + 4 * ndim])
     body = np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * ndim)
     if body.size != int(np.prod(shape)):
@@ -82,6 +84,8 @@ def read_folder(folder):
         images, labels = read_idx(_find_file(folder, images_stem)), read_idx(_find_file(folder, labels_stem))
         if images.ndim != 3 or labels.ndim != 1 or len(images) != len(labels):
             raise BadDataFile(f"{folder}: {split} images {images.shape} and labels {labels.shape} do not match")
+        if len(images) == 0:
+            raise BadDataFile(f"{folder}: the {split} files hold no images")
         if labels.max(initial=0) > 9:
             raise BadDataFile(f"{folder}: {split} labels go up to {labels.max()}, Fashion-MNIST has 10 classes")
         tensors[split] = (torch.from_numpy(images.copy()), torch.from_numpy(labels.astype(np.int64)))

@@ -12,7 +12,8 @@ from grader.training.data import PIXEL_MEAN, PIXEL_STD
 
 
 class TrainingStopped(Exception):
-    """Training cannot go on (NaN/inf loss, out of memory); `reason` is one of "nan", "memory"; message says why."""
+    """Training cannot go on; `reason`: "nan" (loss not finite), "memory" (out of memory) or "error" (the network
+    fails on a training batch, e.g. it depends on the batch size); the message says why and at which step."""
 
     def __init__(self, reason, message, step):
         super().__init__(message)
@@ -97,8 +98,13 @@ def make_optimizer(model, config):
     return optimizer, torch.optim.lr_scheduler.LambdaLR(optimizer, factor)
 
 
+# what the allocators say: CUDA "out of memory", the CPU's DefaultCPUAllocator "can't allocate memory"
+_OUT_OF_MEMORY_TEXT = ("out of memory", "can't allocate memory", "cannot allocate memory")
+
+
 def _is_out_of_memory(error):
-    return isinstance(error, (MemoryError, torch.cuda.OutOfMemoryError)) or "out of memory" in str(error).lower()
+    return (isinstance(error, (MemoryError, torch.cuda.OutOfMemoryError))
+            or any(text in str(error).lower() for text in _OUT_OF_MEMORY_TEXT))
 
 
 @torch.no_grad()
@@ -130,11 +136,26 @@ def _subset(images, labels, count, seed, device):
 def train(model, data, config, seed, device="cpu", on_log=None):
     """Train `model` in place; returns a History. `on_log(step, loss, accuracy, images_per_second)` after each window.
 
-    Raises TrainingStopped when the loss stops being finite or memory runs out. Seeds: `seed` fixes the
+    Raises TrainingStopped when the loss stops being finite, memory runs out (also while moving the data and
+    the model to the device) or the network fails on a training batch. Seeds: `seed` fixes the
     training subset and batch order; the test subset depends only on the fixed seed 12345, so every run of
     a profile is judged on the same test images.
     """
     device = torch.device(device)
+    reached = [0]  # the step _train had reached: named in the message when something stops it
+    try:
+        return _train(model, data, config, seed, device, on_log, reached)
+    except RuntimeError as error:  # also torch.cuda.OutOfMemoryError
+        step, first_line = reached[0], (str(error).splitlines() or [type(error).__name__])[0][:200]
+        if _is_out_of_memory(error):
+            raise TrainingStopped("memory", f"out of memory at step {step} ({first_line})", step) from error
+        raise TrainingStopped("error", f"the network failed at training step {step} on a batch of "
+                                       f"{config.batch_size}: {first_line}", step) from error
+    except MemoryError as error:
+        raise TrainingStopped("memory", f"out of memory at step {reached[0]}", reached[0]) from error
+
+
+def _train(model, data, config, seed, device, on_log, reached):
     train_x, train_y = _subset(data.train_images, data.train_labels, config.train_images, seed, device)
     test_x, test_y = _subset(data.test_images, data.test_labels, config.test_images, 12345, device)
     model.to(device)
@@ -150,49 +171,41 @@ def train(model, data, config, seed, device="cpu", on_log=None):
     window_correct = torch.zeros((), dtype=torch.long, device=device)
     window_seen, train_images_done, train_seconds = 0, 0, 0.0
     started = time.perf_counter()
-    step = 0
-    try:
-        for step in range(1, config.steps + 1):
-            if len(order) < config.batch_size:  # a new epoch over the training subset
-                order = torch.cat([order, torch.randperm(len(train_x), generator=generator)])
-            batch, order = order[:config.batch_size].to(device), order[config.batch_size:]
-            x = prepare_batch(train_x[batch], config.input_size, config.channels_last)  # (B, 1, S, S)
-            y = train_y[batch]
-            with _autocast(config, device):
-                logits = model(x)  # (B, 10)
-                loss = F.cross_entropy(logits.float(), y)
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            optimizer.step()
-            scheduler.step()
-            window_loss += loss.detach() * len(y)
-            window_correct += (logits.detach().argmax(1) == y).sum()
-            window_seen += len(y)
-            if step % config.log_every == 0 or step == config.steps:
-                mean_loss = window_loss.item() / window_seen  # the only host sync of the window
-                if not math.isfinite(mean_loss):
-                    raise TrainingStopped("nan", f"the training loss became {mean_loss} by step {step}", step)
-                train_images_done += window_seen
-                train_seconds = time.perf_counter() - started - history.eval_seconds
-                history.steps.append(step)
-                history.loss.append(mean_loss)
-                history.accuracy.append(window_correct.item() / window_seen)
-                if on_log:
-                    on_log(step, mean_loss, history.accuracy[-1], train_images_done / max(train_seconds, 1e-9))
-                window_loss.zero_(), window_correct.zero_()
-                window_seen = 0
-            if step in eval_at:
-                eval_started = time.perf_counter()
-                history.test_steps.append(step)
-                history.test_accuracy.append(evaluate(model, test_x, test_y, config))
-                history.eval_seconds += time.perf_counter() - eval_started
-    except RuntimeError as error:  # also torch.cuda.OutOfMemoryError
-        if _is_out_of_memory(error):
-            raise TrainingStopped("memory", f"out of memory at step {step} ({str(error).splitlines()[0][:200]})",
-                                  step) from error
-        raise
-    except MemoryError as error:
-        raise TrainingStopped("memory", f"out of memory at step {step}", step) from error
+    for step in range(1, config.steps + 1):
+        reached[0] = step
+        if len(order) < config.batch_size:  # a new epoch over the training subset
+            order = torch.cat([order, torch.randperm(len(train_x), generator=generator)])
+        batch, order = order[:config.batch_size].to(device), order[config.batch_size:]
+        x = prepare_batch(train_x[batch], config.input_size, config.channels_last)  # (B, 1, S, S)
+        y = train_y[batch]
+        with _autocast(config, device):
+            logits = model(x)  # (B, 10)
+            loss = F.cross_entropy(logits.float(), y)
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        optimizer.step()
+        scheduler.step()
+        window_loss += loss.detach() * len(y)
+        window_correct += (logits.detach().argmax(1) == y).sum()
+        window_seen += len(y)
+        if step % config.log_every == 0 or step == config.steps:
+            mean_loss = window_loss.item() / window_seen  # the only host sync of the window
+            if not math.isfinite(mean_loss):
+                raise TrainingStopped("nan", f"the training loss became {mean_loss} by step {step}", step)
+            train_images_done += window_seen
+            train_seconds = time.perf_counter() - started - history.eval_seconds
+            history.steps.append(step)
+            history.loss.append(mean_loss)
+            history.accuracy.append(window_correct.item() / window_seen)
+            if on_log:
+                on_log(step, mean_loss, history.accuracy[-1], train_images_done / max(train_seconds, 1e-9))
+            window_loss.zero_(), window_correct.zero_()
+            window_seen = 0
+        if step in eval_at:
+            eval_started = time.perf_counter()
+            history.test_steps.append(step)
+            history.test_accuracy.append(evaluate(model, test_x, test_y, config))
+            history.eval_seconds += time.perf_counter() - eval_started
     history.train_seconds = train_seconds
     history.images_per_second = train_images_done / max(train_seconds, 1e-9)
     return history

@@ -36,6 +36,10 @@ def _rebuild(answer, what, input_shape, seed):
     except (ValueError, TypeError, KeyError) as error:
         raise NetworkProblem("invalid", f"{what} cannot be rebuilt for training: {error}; build it from "
                                         f"standard torch.nn layers") from error
+    except (RuntimeError, MemoryError) as error:  # e.g. a Linear of 10^6 × 10^6 weights: the allocator refuses
+        raise NetworkProblem("memory", f"{what} cannot be built for training, its layers do not fit in memory "
+                                       f"({str(error).splitlines()[0][:160] if str(error) else 'MemoryError'}): "
+                                       f"check the layer sizes") from error
     netspec.fill_deterministic(netspec.static_leaves(copy), seed)
     copy.eval()
     with torch.no_grad():
@@ -61,7 +65,7 @@ def fetch_network(submission, plan, input_size, seed=0):
     the grader's own netspec layers (pools between the student's nin_blocks). Raises NetworkProblem.
     """
     shape = [DESCRIBE_BATCH, 1, input_size, input_size]
-    parts = []
+    parts, made_by = [], None  # made_by: what produced `shape` (None: the images)
     for part in plan:
         if part[0] == "ask":
             _, builder, kwargs = part
@@ -69,16 +73,28 @@ def fetch_network(submission, plan, input_size, seed=0):
             answer = submission.ask(describe(builder, kwargs, shape, seed))
             if not answer.ok:
                 raise NetworkProblem(answer.status, f"{what}: {answer.message}")
-            piece = _rebuild(answer, what, shape, seed)
+            try:
+                piece = _rebuild(answer, what, shape, seed)
+            except NetworkProblem as problem:
+                if made_by:  # the input came from the student's previous part: say so
+                    problem.args = (f"{problem} (its input comes from {made_by}, which outputs {tuple(shape)})",)
+                raise
         else:
-            piece = netspec.build(part[1])
+            what, piece = "the grader's own layers", netspec.build(part[1])
         parts.extend(piece)
-        with torch.no_grad():
-            shape = list(piece.eval()(torch.zeros(shape)).shape)  # the next part's input
+        try:
+            with torch.no_grad():
+                shape = list(piece.eval()(torch.zeros(shape)).shape)  # the next part's input
+        except RuntimeError as error:  # only the grader's own layers can fail here: the student's were verified
+            raise NetworkProblem("failed", f"{made_by} outputs shape {tuple(shape)}, which {what} after it cannot "
+                                           f"take ({str(error).splitlines()[0][:160]})") from error
+        made_by = what
     if shape != [DESCRIBE_BATCH, 10]:
         raise NetworkProblem("failed", f"the network outputs shape {tuple(shape)} for an input of "
                                        f"({DESCRIBE_BATCH}, 1, {input_size}, {input_size}); a classifier for 10 "
                                        f"classes must output ({DESCRIBE_BATCH}, 10)")
+    if not any(parameter.requires_grad for part in parts for parameter in part.parameters()):
+        raise NetworkProblem("failed", "the network has no trainable parameters: there is nothing to train")
     return nn.Sequential(*parts)
 
 
@@ -94,7 +110,8 @@ def reinitialise(model, seed):
 
 
 def largest_activation(model, input_size, batch_size):
-    """(layer index, type, output shape, MiB for a whole batch) of the layer with the largest output."""
+    """(layer index, type, output shape, MiB for a whole batch) of the layer with the largest output, measured
+    on one image on the CPU; None when not even the first layer gets through that."""
     sizes = []
     hooks = [m.register_forward_hook(lambda m, i, o, k=k: sizes.append((o.numel(), k, type(m).__name__,
                                                                           tuple(o.shape))))
@@ -102,8 +119,12 @@ def largest_activation(model, input_size, batch_size):
     try:
         with torch.no_grad():
             model.eval().cpu()(torch.zeros(1, 1, input_size, input_size))
+    except (RuntimeError, MemoryError):
+        pass  # the layers measured before the failure still point at the culprit
     finally:
         for hook in hooks:
             hook.remove()
+    if not sizes:
+        return None
     numel, _, index, kind, shape = max((n, -k, k, kind, shape) for n, k, kind, shape in sizes)  # first of equals
     return index, kind, (batch_size,) + shape[1:], numel * batch_size * 4 / 2 ** 20

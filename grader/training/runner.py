@@ -9,7 +9,8 @@ import torch
 from grader.training import data as fashion_mnist
 from grader.training import profiles
 from grader.training.loop import TrainingStopped, train
-from grader.training.network import NetworkProblem, fetch_network, largest_activation, reinitialise
+from grader.training.network import (DESCRIBE_BATCH, NetworkProblem, fetch_network, largest_activation,
+                                      reinitialise)
 
 
 @dataclass
@@ -74,17 +75,26 @@ def train_and_judge(network, chosen, dataset, seed, device, record, on_log=None)
     try:
         history = train(network, dataset, chosen.loop, seed, device=device, on_log=on_log)
     except TrainingStopped as stopped:
-        record.update(verdict="failed" if stopped.reason == "nan" else "memory", stopped_at_step=stopped.step)
+        record.update(verdict="memory" if stopped.reason == "memory" else "failed", stopped_at_step=stopped.step)
         if stopped.reason == "nan":
             return Outcome("failed", f"{stopped}: the network's output blows up; check for a missing ReLU "
                                      f"between layers or an activation on the logits.", record)
-        index, kind, shape, mib = largest_activation(network.cpu(), chosen.loop.input_size, chosen.loop.batch_size)
+        if stopped.reason == "error":
+            return Outcome("failed", f"{stopped}. It worked on the batch of {DESCRIBE_BATCH} it was described "
+                                     f"with: does a layer depend on the batch size?", record)
+        largest = largest_activation(network.cpu(), chosen.loop.input_size, chosen.loop.batch_size)
+        if largest is None:
+            return Outcome("memory", f"{stopped}: check the layers' sizes (in/out channels, hidden width).", record)
+        index, kind, shape, mib = largest
         return Outcome("memory", f"{stopped}; the largest activation is layer {index} ({kind}) with output "
                                  f"{shape} = {mib:.0f} MiB per batch: check that layer's size and stride.", record)
     accuracy = history.final_test_accuracy
     verdict, feedback = _verdict_feedback(chosen, accuracy)
-    if not chosen.calibrated_budget:
-        feedback += " (the threshold is calibrated for the profile's own budget; this run used another)"
+    if not chosen.calibrated_budget:  # the advice about ReLUs would be a guess: say only what the run shows
+        calibrated = profiles.LOOPS[(chosen.name, chosen.model)].steps
+        feedback = (f"test accuracy {accuracy:.3f} after {chosen.loop.steps} steps; the threshold "
+                    f"{chosen.threshold:.2f} is calibrated for {calibrated} steps, so this is indicative only "
+                    f"({verdict} against it).")
     record.update(seconds=round(time.perf_counter() - started, 2), train_seconds=round(history.train_seconds, 2),
                   images_per_second=round(history.images_per_second, 1),
                   train_accuracy=round(history.final_train_accuracy, 4), test_accuracy=round(accuracy, 4),

@@ -2,6 +2,7 @@
 from dataclasses import replace
 
 import pytest
+import torch
 
 from grader.checks.training import check_train_nin, check_train_vgg
 from grader.results import Status
@@ -50,6 +51,7 @@ def test_a_network_that_sees_nothing_fails(make_submission, band_data, tiny_budg
     tiny_budget("vgg", 0.5)  # the reference passes this (test above); chance level is 0.1
     result = check_train_vgg(make_submission({"vgg": CONSTANT_VGG}), profile="cpu", data_root=band_data)
     assert result.status is Status.FAILED, result.feedback
+    assert "below the threshold 0.50" in result.feedback  # failed by its accuracy, not by an error on the way
 
 
 def test_a_missing_builder_reports_its_status_without_training(make_submission, band_data, tiny_budget):
@@ -77,3 +79,42 @@ def test_auto_profile_follows_cuda(monkeypatch):
     assert profiles.resolve("auto") == "cpu"
     with pytest.raises(ValueError, match="auto, gpu or cpu"):
         profiles.resolve("tpu")
+
+
+class _Scale(torch.nn.Module):
+    def __init__(self, factor):
+        super().__init__()
+        self.factor = factor
+
+    def forward(self, x):
+        return x * self.factor
+
+
+class _Raises(torch.nn.Module):
+    def __init__(self, error):
+        super().__init__()
+        self.conv, self.error = torch.nn.Conv2d(1, 4, 3), error
+
+    def forward(self, x):
+        raise self.error
+
+
+@pytest.mark.parametrize("network, status, words", [
+    (torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(784, 10), _Scale(float("nan"))), "failed",
+     ["the training loss became nan", "blows up", "missing ReLU"]),
+    (torch.nn.Sequential(torch.nn.Conv2d(1, 64, 3), torch.nn.Flatten(), torch.nn.Linear(64 * 26 * 26, 10),
+                         _Raises(RuntimeError("CUDA out of memory. Tried to allocate 20.00 GiB"))), "memory",
+     ["out of memory at step 1", "largest activation is layer 0 (Conv2d) with output (32, 64, 26, 26)"]),
+    (_Raises(RuntimeError("shape '[2, 10]' is invalid for input of size 320")), "failed",
+     ["failed at training step 1 on a batch of 32", "depend on the batch size"]),
+])
+def test_a_run_stopped_on_the_way_gets_a_verdict_that_says_why(band_data, tiny_budget, network, status, words):
+    from grader.training import data
+    from grader.training.runner import train_and_judge
+    tiny_budget("vgg", 0.5)
+    record = {}
+    outcome = train_and_judge(network, profiles.get("vgg", "cpu"), data.read_folder(band_data), 0,
+                              torch.device("cpu"), record)
+    assert outcome.status == status and record["verdict"] == status, outcome.feedback
+    for word in words:
+        assert word in outcome.feedback

@@ -42,13 +42,32 @@ def test_missing_submission_folder_is_a_clear_error(tmp_path, capsys):
 
 
 def test_no_data_and_no_network_names_both_ways(no_default_data, monkeypatch, tmp_path, capsys):
+    tried = []
+
     def offline(root):
+        tried.append(root)
         raise data.DataNotFound("download failed (URLError: no network). " + data.NO_DATA_HELP)
 
     monkeypatch.setattr(data, "_download", offline)  # the CLI may download; the test never does
     assert main(["train", "nin", "--profile", "cpu", "--out", str(tmp_path)]) == 2
     err = capsys.readouterr().err
-    assert "apt-get install dataset-fashion-mnist" in err and "download" in err
+    assert tried, "the command did not try to download"
+    assert "download failed" in err and "apt-get install dataset-fashion-mnist" in err
+
+
+@pytest.mark.parametrize("flags, sandboxed", [([], True), (["--in-process"], False)])
+def test_a_submission_is_described_in_the_sandbox_unless_asked(monkeypatch, tmp_path, capsys, flags, sandboxed):
+    from grader.submission import open as opener
+    from grader.submission.loader import SubmissionNotFound
+    asked = []
+
+    def spy(path, sandbox=True, **options):
+        asked.append(sandbox)
+        raise SubmissionNotFound("stopped by the test")
+
+    monkeypatch.setattr(opener, "open_submission", spy)
+    assert main(["train", "nin", "--profile", "cpu", "--submission", str(tmp_path), *flags]) == 2
+    assert asked == [sandboxed]
 
 
 def test_zero_steps_is_refused(capsys):

@@ -29,6 +29,29 @@ def test_read_idx_reports_a_truncated_file(tmp_path):
         data.read_idx(path)
 
 
+def test_read_idx_reports_a_header_cut_short(tmp_path):
+    path = tmp_path / "header"
+    path.write_bytes(bytes([0, 0, 0x08, 3]) + bytes(5))  # 3 dimensions declared, 12 header bytes needed
+    with pytest.raises(data.BadDataFile, match="ends inside its header"):
+        data.read_idx(path)
+
+
+def test_read_idx_reports_a_corrupt_gzip_body(tmp_path):
+    path = tmp_path / "corrupt.gz"
+    write_idx(path, np.zeros((4, 28, 28), np.uint8), compress=True)
+    raw = bytearray(path.read_bytes())
+    raw[12:40] = bytes(range(28))  # garble the deflate stream after gzip's 10-byte header
+    path.write_bytes(bytes(raw))
+    with pytest.raises(data.BadDataFile, match="cannot read"):
+        data.read_idx(path)
+
+
+def test_an_empty_split_is_refused(tmp_path):
+    folder = write_band_dataset(tmp_path, n_train=0, n_test=20)
+    with pytest.raises(data.BadDataFile, match="train files hold no images"):
+        data.read_folder(folder)
+
+
 @pytest.mark.parametrize("layout,compress", [("flat", True), ("flat", False), ("torchvision", True)])
 def test_read_folder_finds_both_layouts(tmp_path, layout, compress):
     folder = write_band_dataset(tmp_path, n_train=30, n_test=20, compress=compress, layout=layout)

@@ -100,16 +100,47 @@ def test_nan_loss_stops_early_with_the_step(band):
     assert stopped.value.reason == "nan" and stopped.value.step == 10  # detected at the first sync after it
 
 
-class OutOfMemory(nn.Module):
-    def __init__(self):
+class RaisesAtStep(nn.Module):
+    """Raises RuntimeError(`message`) from its `at`-th forward call on."""
+
+    def __init__(self, message, at=1):
         super().__init__()
-        self.linear = nn.Linear(1, 1)
+        self.linear, self.message, self.at, self.calls = nn.Linear(28 * 28, 10), message, at, 0
 
     def forward(self, x):
-        raise RuntimeError("CUDA out of memory. Tried to allocate 20.00 GiB")
+        self.calls += 1
+        if self.calls >= self.at:
+            raise RuntimeError(self.message)
+        return self.linear(x.flatten(1))
 
 
-def test_out_of_memory_is_reported_not_raised(band):
-    with pytest.raises(loop.TrainingStopped, match="out of memory at step 1") as stopped:
-        loop.train(OutOfMemory(), band, TINY, seed=0)
+# what the allocators really say (torch 2.x): CUDA's caching allocator and the CPU's DefaultCPUAllocator
+@pytest.mark.parametrize("message", ["CUDA out of memory. Tried to allocate 20.00 GiB",
+                                     "[enforce fail at alloc_cpu.cpp:117] data. DefaultCPUAllocator: can't "
+                                     "allocate memory: you tried to allocate 1099511627776 bytes."])
+def test_out_of_memory_is_reported_not_raised(band, message):
+    with pytest.raises(loop.TrainingStopped, match="out of memory at step 3") as stopped:
+        loop.train(RaisesAtStep(message, at=3), band, TINY, seed=0)
+    assert stopped.value.reason == "memory" and stopped.value.step == 3
+
+
+def test_the_real_cpu_allocator_message_is_recognised():
+    with pytest.raises(RuntimeError) as raised:
+        torch.empty(2 ** 60, dtype=torch.uint8)  # no machine has an exbibyte
+    assert loop._is_out_of_memory(raised.value)
+
+
+def test_any_other_failure_on_a_batch_is_a_stop_with_the_step(band):
+    with pytest.raises(loop.TrainingStopped, match="failed at training step 4 on a batch of 32: mat1 and mat2"):
+        loop.train(RaisesAtStep("mat1 and mat2 shapes cannot be multiplied (32x5 and 2x10)", at=4), band, TINY,
+                   seed=0)
+
+
+def test_a_model_too_large_for_the_device_stops_before_step_one(band, monkeypatch):
+    def refuse(self, *args, **kwargs):
+        raise RuntimeError("CUDA out of memory. Tried to allocate 180.00 GiB")
+    model = small_cnn()
+    monkeypatch.setattr(type(model), "to", refuse)  # moving the model is where a too-large model stops
+    with pytest.raises(loop.TrainingStopped, match="out of memory at step 0") as stopped:
+        loop.train(model, band, TINY, seed=0)
     assert stopped.value.reason == "memory"

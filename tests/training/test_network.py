@@ -107,6 +107,34 @@ def test_a_forward_error_is_reported_with_the_input_shape(make_submission):
         fetch_network(make_submission({"alexnet": source}), *cpu_plan("alexnet"))
 
 
+NIN_BLOCK_POOLED_TO_ONE = ("from torch import nn\n\ndef nin_block(in_channels, out_channels, kernel_size, strides, "
+                           "padding):\n    return nn.Sequential(nn.Conv2d(in_channels, out_channels, kernel_size, "
+                           "strides, padding), nn.ReLU(), nn.AdaptiveMaxPool2d(1))\n")
+
+
+def test_a_shape_the_graders_own_layers_cannot_take_is_named(make_submission):
+    # the small NiN puts the grader's MaxPool2d(3, 2) after the first block: a 1×1 map cannot be pooled
+    with pytest.raises(NetworkProblem, match=r"nin_block\(in_channels=1.*outputs shape \(2, 32, 1, 1\), which the "
+                                             r"grader's own layers after it cannot take") as problem:
+        fetch_network(make_submission({"nin": NIN_BLOCK_POOLED_TO_ONE}), *cpu_plan("nin"))
+    assert problem.value.status == "failed"
+
+
+def test_a_block_that_fails_on_the_previous_blocks_output_says_where_its_input_came_from(make_submission):
+    source = ("from torch import nn\n\ndef nin_block(in_channels, out_channels, kernel_size, strides, padding):\n"
+              "    return nn.Sequential(nn.Conv2d(in_channels, 16, kernel_size, strides, padding), nn.ReLU())\n")
+    with pytest.raises(NetworkProblem, match=r"nin_block\(in_channels=32.*fails on an input of shape \(2, 16, "
+                                             r"13, 13\).*its input comes from the grader's own layers"):
+        fetch_network(make_submission({"nin": source}), *cpu_plan("nin"))
+
+
+def test_a_network_without_parameters_is_refused(make_submission):
+    source = ("from torch import nn\n\ndef alexnet(in_channels=1, num_classes=10, input_size=224, dropout=0.5):\n"
+              "    return nn.Sequential(nn.AdaptiveAvgPool2d((1, num_classes)), nn.Flatten())\n")
+    with pytest.raises(NetworkProblem, match="no trainable parameters"):
+        fetch_network(make_submission({"alexnet": source}), *cpu_plan("alexnet"))
+
+
 def test_reinitialise_is_seeded_and_uses_xavier(reference):
     network = fetch_network(reference, *cpu_plan("vgg"))
     first = [p.clone() for p in reinitialise(network, 3).parameters()]
