@@ -20,7 +20,7 @@ from grader.grade import grade  # noqa: E402
 from grader.spec import TASKS, TASKS_BY_NAME  # noqa: E402
 from grader.submission.inprocess import InProcessSubmission  # noqa: E402
 from grader.submission.worker import WorkerSubmission  # noqa: E402
-from grader.submission.worker_main import fork_server  # noqa: E402
+from grader.submission.forkserver import fork_server  # noqa: E402
 
 KIT = Path(__file__).resolve().parents[1]
 

@@ -27,7 +27,7 @@ from grader.submission import wire
 from grader.submission.base import Answer
 from grader.submission.loader import SubmissionNotFound
 from grader.submission.sandbox import Limits
-from grader.submission.worker_main import fork_server
+from grader.submission.forkserver import fork_server
 
 STATUSES = {status.value for status in Status}
 MAX_FILES, MAX_BYTES = 200, 50 * 1024 * 1024  # a submission folder larger than this is not copied in full
