@@ -31,14 +31,20 @@ def grade_task(task, submission, options=None):
     return result
 
 
-def grade(submission, tasks=None, train=False, training_options=None, on_result=None):
-    """Report for `submission` (any backend). Training tasks run only when `train` and their builders passed."""
-    tasks = list(tasks or (TASKS + (TRAINING_TASKS if train else ())))
-    report = Report(submission=submission.name, environment=environment())
+def note_loading(report, submission):
+    """`report` with the submission's load problems and notes (syntax errors, failed imports, duplicate
+    definitions) in its environment, where the points table prints them; -> report."""
     for problem_module, why in submission.problems().items():
         report.environment.setdefault("load_problems", {})[problem_module] = why
     if submission.notes():
         report.environment["notes"] = submission.notes()
+    return report
+
+
+def grade(submission, tasks=None, train=False, training_options=None, on_result=None):
+    """Report for `submission` (any backend). Training tasks run only when `train` and their builders passed."""
+    tasks = list(tasks or (TASKS + (TRAINING_TASKS if train else ())))
+    report = note_loading(Report(submission=submission.name, environment=environment()), submission)
     for task in tasks:
         failed_needs = [need for need in task.needs if (r := report.task(need)) is not None and not r.passed]
         if failed_needs:

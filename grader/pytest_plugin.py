@@ -4,6 +4,7 @@ Registered through the `pytest11` entry point. Imports torch and the checks lazi
 `pytest --help` and unrelated test runs stay fast.
 """
 import os
+from pathlib import Path
 
 import pytest
 
@@ -39,6 +40,11 @@ class GradingSession:
             self._submission = InProcessSubmission(self.folder, timeout=self.config.getoption("call_timeout"))
         return self._submission
 
+    @property
+    def loaded(self):
+        """The submission once a task has loaded it (None before)."""
+        return self._submission
+
     def close(self):
         """Unload the student's modules (the run is over); the results stay for the summary."""
         if self._submission is not None:
@@ -71,6 +77,19 @@ def _task(name):
 
 def pytest_configure(config):
     config.stash[_SESSION] = GradingSession(config)
+    _keep_to_the_assignment(config)
+    # hypothesis keeps a cache of constants under ./.hypothesis: keep it out of the student's folder too
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "d2l-cnn-grader" / "hypothesis"
+    os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY", str(cache))
+
+
+def _keep_to_the_assignment(config):
+    """`pytest --submission ~/my-work` from the kit: pytest takes the folder common to the kit and ~/my-work as
+    its root, finds no pyproject.toml there and would collect the kit's own test suite. Collect what
+    `testpaths` names instead: the student's test file."""
+    own = Path(config.invocation_params.dir) / "test_assignments.py"
+    if config.inipath is None and not config.option.file_or_dir and config.getoption("submission") and own.is_file():
+        config.args = [str(own)]
 
 
 def pytest_unconfigure(config):
@@ -108,5 +127,8 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     from grader.results import Report
     from grader.spec import ALL_TASKS
     report = Report(session.folder, [session.results[t.name] for t in ALL_TASKS if t.name in session.results])
+    if session.loaded is not None:  # syntax errors, failed imports, duplicates: said under the table
+        from grader.grade import note_loading
+        note_loading(report, session.loaded)
     terminalreporter.write_sep("=", f"points for {session.folder}")
     terminalreporter.write_line(render(report))

@@ -100,3 +100,16 @@ def test_closing_unloads_the_students_modules_but_not_a_later_load(tmp_path):
     assert str(tmp_path / "second") in sys.modules["assignments.counting"].__file__
     second.close()
     assert not [name for name in sys.modules if name == "assignments" or name.startswith("assignments.")]
+
+
+def test_slow_code_at_import_costs_only_its_own_file(tmp_path):
+    folder = reference_copy(tmp_path / "student")
+    with open(folder / "vgg.py", "a") as vgg:
+        vgg.write("\nimport time\ntime.sleep(60)  # a d2l.train_ch6(...) left at the top level\n")
+    submission = InProcessSubmission(folder, timeout=1)
+    try:
+        assert submission.ask(call("conv_output_size", 224, 11, 4, 1)).value == 54  # counting.py still graded
+        assert "importing took longer than 1 s" in submission.problems()["vgg"]
+        assert "time.sleep(60)" in submission.problems()["vgg"]  # the line that hung, for the student
+    finally:
+        submission.close()

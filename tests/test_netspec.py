@@ -58,3 +58,13 @@ def test_deterministic_fill_covers_every_element_beyond_the_pool():
     tensor = netspec.deterministic_tensor((netspec.POOL * 2 + 7,), seed=3, scale=0.5)
     assert tensor.abs().max() <= 0.5 and torch.equal(tensor[:netspec.POOL], tensor[netspec.POOL:2 * netspec.POOL])
     assert torch.equal(tensor[-7:], tensor[:7])
+
+
+def test_feedback_text_shows_every_pooling_difference():
+    # "expected MaxPool2d(k=2, s=2), got MaxPool2d(k=2, s=2)" would contradict itself: ceil_mode and
+    # dilation must show when they differ from the defaults
+    from grader.feedback.format import layer
+    texts = [layer(netspec.describe_layer(m)) for m in (nn.MaxPool2d(2, 2), nn.MaxPool2d(2, 2, ceil_mode=True),
+                                                        nn.MaxPool2d(2, 2, dilation=2), nn.MaxPool2d(3, 2, 1))]
+    assert texts == ["MaxPool2d(k=2, s=2)", "MaxPool2d(k=2, s=2, ceil_mode=True)", "MaxPool2d(k=2, s=2, dilation=2)",
+                     "MaxPool2d(k=3, s=2, p=1)"]

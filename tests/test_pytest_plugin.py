@@ -7,7 +7,7 @@ import pytest
 import torch  # noqa: F401 — import once out here: pytester drops modules first imported by an inner run, and
 # importing torch's C extension a second time in one process crashes it
 
-from tests.mutants import MUTANTS, SOLUTIONS, splice
+from tests.mutants import MUTANTS, SOLUTIONS, reference_copy, splice
 
 ROOT = Path(__file__).resolve().parent.parent
 pytest_plugins = ["pytester"]
@@ -51,3 +51,22 @@ def test_a_wrong_answer_names_the_mistake_and_the_smallest_example(student):
 def test_a_missing_folder_says_what_to_pass(student):
     result = student.runpytest("test_assignments.py", "--submission", "nowhere", "-k", "count_params")
     assert "--submission PATH" in result.stdout.str()
+
+
+def test_a_submission_outside_the_kit_still_runs_only_the_assignment(student, tmp_path_factory):
+    # the README's `pytest --submission ~/my-work`: pytest roots itself at the folder common to both, where
+    # no pyproject.toml names testpaths; the kit's own tests must not be collected
+    student.makefile(".toml", pyproject='[tool.pytest.ini_options]\ntestpaths = ["test_assignments.py"]\n')
+    student.makepyfile(test_kit_internals="def test_kit_internals():\n    raise AssertionError('collected')\n")
+    outside = reference_copy(tmp_path_factory.mktemp("home") / "my-work")
+    result = student.runpytest("--submission", str(outside), "--no-train", "-k", "conv_output_size or vgg_block")
+    result.assert_outcomes(passed=2, deselected=10)
+    assert "test_kit_internals" not in result.stdout.str()
+
+
+def test_notes_about_the_submission_are_printed_under_the_table(student):
+    folder = reference_copy(student.path / "mine")
+    (folder / "extra.py").write_text("def nin_block(:\n")  # a syntax error in a file that would define nin_block
+    result = student.runpytest("test_assignments.py", "--submission", str(folder), "--no-train", "-k", "nin_block")
+    result.assert_outcomes(passed=1, deselected=11)
+    result.stdout.fnmatch_lines(["*extra: SyntaxError*(extra.py, line 1)*"])

@@ -23,8 +23,12 @@ def layer(spec):
     elif kind == "Linear":
         text = f"Linear({args['in_features']}→{args['out_features']}{'' if args['bias'] else ', bias=False'})"
     elif kind in ("MaxPool2d", "AvgPool2d"):
-        text = f"{kind}(k={_pair(args['kernel_size'])}, s={_pair(args['stride'])}" + \
-            (f", p={_pair(args['padding'])})" if _pair(args.get("padding", 0)) not in ("0",) else ")")
+        parts = [f"k={_pair(args['kernel_size'])}", f"s={_pair(args['stride'])}"]
+        parts += [f"p={_pair(args['padding'])}"] if _pair(args.get("padding", 0)) != "0" else []
+        parts += [f"dilation={_pair(args['dilation'])}"] if _pair(args.get("dilation", 1)) != "1" else []
+        parts += ["ceil_mode=True"] if args.get("ceil_mode") else []
+        parts += ["count_include_pad=False"] if args.get("count_include_pad") is False else []
+        text = f"{kind}({', '.join(parts)})"
     elif kind == "Dropout":
         text = f"Dropout(p={args['p']:g})"
     elif kind.startswith("BatchNorm"):

@@ -14,15 +14,19 @@ class CallTimeout(BaseException):
     """Raised by SIGALRM inside a slow student call (BaseException so student `except Exception` can't swallow it)."""
 
 
+IMPORT_TOO_SLOW = ("importing took longer than {seconds:g} s: code at the top level of a file runs on import "
+                   "(a d2l.train_ch6(...) call, a plot?); put it under `if __name__ == \"__main__\":`")
+
+
 @contextmanager
-def _time_limit(seconds):
+def _time_limit(seconds, message="took too long"):
     usable = seconds and hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
     if not usable:
         yield
         return
 
     def expire(signum, frame):
-        raise CallTimeout()
+        raise CallTimeout(message.format(seconds=seconds))
 
     previous = signal.signal(signal.SIGALRM, expire)
     signal.setitimer(signal.ITIMER_REAL, seconds)
@@ -40,7 +44,8 @@ class InProcessSubmission:
         self.folder = folder
         self.name = str(folder)
         self.timeout = timeout
-        self.package = load_package(folder, extra_sources)
+        self.package = load_package(folder, extra_sources,
+                                    guard=lambda: _time_limit(timeout, IMPORT_TOO_SLOW))  # one limit per file
         self._root = sys.modules.get(PACKAGE)  # the package object this load registered
 
     def problems(self):

@@ -12,6 +12,7 @@ import linecache
 import re
 import sys
 import types
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -121,18 +122,19 @@ def is_stub(node):
     return bool(body) and all(raises_not_implemented(statement) for statement in body)
 
 
-def load_package(folder, extra_sources=None):
+def load_package(folder, extra_sources=None, guard=nullcontext):
     """Import the submission at `folder` (a folder, or one .py/.ipynb file) as `assignments.<source>`.
 
     `extra_sources` maps module name -> (source text, origin) for code given as text; a `.py` file of the
-    same name wins. Errors are recorded per source, never raised.
+    same name wins. Each import runs inside `guard()` (the in-process backend's time limit). Errors are
+    recorded per source, never raised.
     """
     folder, files, whole_folder = _submission_files(Path(folder).resolve())
     _forget_package()
     loaded = _Loading(problems={}, modules={}, notes=[], unreadable={}, origins={})
     _make_package(folder, loaded.problems, run_init=whole_folder)
     importlib.invalidate_caches()
-    _load_python({p.stem: p for p in files if p.suffix == ".py"}, dict(extra_sources or {}), loaded)
+    _load_python({p.stem: p for p in files if p.suffix == ".py"}, dict(extra_sources or {}), loaded, guard)
     for path in (p for p in files if p.suffix == ".ipynb"):
         _load_notebook(path, loaded)
     chosen = _choose(loaded.modules, loaded.origins, loaded.notes)
@@ -149,7 +151,7 @@ class _Loading:
     origins: dict     # source -> (file name, graded name -> (where in the file, its def node))
 
 
-def _load_python(python_files, extra_sources, loaded):
+def _load_python(python_files, extra_sources, loaded, guard=nullcontext):
     """The assignment modules (None when absent), then any other .py defining a graded function, then text."""
     others = [stem for stem, path in python_files.items() if stem not in MODULES and stem.isidentifier()
               and not NOT_ANSWERS.match(stem) and _graded_defs(path)]
@@ -157,7 +159,8 @@ def _load_python(python_files, extra_sources, loaded):
         full = f"{PACKAGE}.{name}"
         try:
             if name in python_files:
-                loaded.modules[name] = importlib.import_module(full)
+                with guard():
+                    loaded.modules[name] = importlib.import_module(full)
                 loaded.origins[name] = (python_files[name].name,
                                         {n: ("", node) for n, node in _graded_defs(python_files[name]).items()})
             elif name in extra_sources:

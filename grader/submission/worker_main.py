@@ -40,8 +40,10 @@ def _isolate(request, in_namespaces):
     else:
         missing.append("no user namespaces: network, other processes and the pid tree are not isolated by the kernel")
     layers += sandbox.apply_rlimits(sandbox.Limits(**request["limits"]), use_cuda=False)
-    if os.geteuid() == 0 and not in_namespaces:
-        missing.append("running as root: RLIMIT_NPROC is not enforced")
+    if "RLIMIT_NPROC" not in layers:  # uid 0, in or out of our namespaces (they map our uid to itself)
+        missing.append("running as root: the kernel does not enforce RLIMIT_NPROC, so the number of processes is "
+                       "not limited and the memory limit (per process) does not bound their total; a pids cgroup "
+                       "would")
     if in_namespaces:
         try:
             sandbox.drop_capabilities()

@@ -7,6 +7,9 @@ from grader import netspec
 from grader.submission.base import describe
 
 DESCRIBE_BATCH = 2  # images per deterministic probe input: enough to catch a batch-mixing layer
+# The most parameters a described network may have before the grader allocates it (600 MB of fp32 weights, 2.4 GB
+# with AdamW's state): above the chapter's largest network, far below what would take the grader's memory.
+MAX_PARAMETERS = 150_000_000
 
 
 class NetworkProblem(Exception):
@@ -32,7 +35,8 @@ def _rebuild(answer, what, input_shape, seed):
     if not isinstance(leaves, list) or student_output is None:
         raise NetworkProblem("invalid", f"{what}: the description came back incomplete (no layers or no output)")
     try:
-        copy = netspec.build(leaves)
+        with torch.device("meta"):  # sizes first, memory later: a description is the student's claim, not yet trusted
+            copy = netspec.build(leaves)
     except (ValueError, TypeError, KeyError) as error:
         raise NetworkProblem("invalid", f"{what} cannot be rebuilt for training: {error}; build it from "
                                         f"standard torch.nn layers") from error
@@ -40,7 +44,12 @@ def _rebuild(answer, what, input_shape, seed):
         raise NetworkProblem("memory", f"{what} cannot be built for training, its layers do not fit in memory "
                                        f"({str(error).splitlines()[0][:160] if str(error) else 'MemoryError'}): "
                                        f"check the layer sizes") from error
-    netspec.fill_deterministic(netspec.static_leaves(copy), seed)
+    parameters = sum(parameter.numel() for parameter in copy.parameters())
+    if parameters > MAX_PARAMETERS:
+        raise NetworkProblem("memory", f"{what} has {parameters:,} parameters; the training check trains at most "
+                                       f"{MAX_PARAMETERS:,} (the chapter's largest, VGG-11, has 128,806,154): "
+                                       f"check the layer sizes")
+    netspec.fill_deterministic(netspec.static_leaves(netspec.materialise(copy)), seed)
     copy.eval()
     with torch.no_grad():
         try:

@@ -152,3 +152,42 @@ def test_largest_activation_names_the_first_conv_of_alexnet(reference):
     # conv 11×11/4 with padding 1 on 224 pixels: (224 + 2 − 11) // 4 + 1 = 54, 96 channels
     assert (index, kind, shape) == (0, "Conv2d", (128, 96, 54, 54))
     assert mib == pytest.approx(128 * 96 * 54 * 54 * 4 / 2 ** 20)
+
+
+class _Claims:
+    """A worker that answers every describe with the same claimed layers: a description is data, not yet trusted."""
+
+    name = "claims"
+
+    def __init__(self, leaves):
+        self.leaves = leaves
+
+    def ask(self, question):
+        from grader.submission.base import Answer
+        return Answer(ok=True, value={"leaves": self.leaves}, tensors={"output": np.zeros((2, 10), np.float32)})
+
+
+def test_a_description_too_large_to_train_is_refused_before_it_is_allocated():
+    import resource
+    with torch.device("meta"):
+        huge = [netspec.describe_layer(torch.nn.Flatten()),
+                netspec.describe_layer(torch.nn.Linear(67 * 67, 20_000)),
+                *[netspec.describe_layer(torch.nn.Linear(20_000, 20_000)) for _ in range(3)],  # 1.2 G weights
+                netspec.describe_layer(torch.nn.Linear(20_000, 10))]
+    peak_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB
+    with pytest.raises(NetworkProblem, match="parameters; the training check trains at most"):
+        fetch_network(_Claims(huge), *cpu_plan("alexnet"))
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - peak_before < 200 * 1024  # not 4.8 GB
+
+
+def test_the_sandboxed_worker_answers_the_same_network(reference):
+    from grader.submission.worker import WorkerSubmission
+    from tests.mutants import SOLUTIONS
+    plan, size = cpu_plan("nin")
+    ours = fetch_network(reference, plan, size)
+    with WorkerSubmission(SOLUTIONS) as worker:
+        theirs = fetch_network(worker, plan, size)
+    assert [netspec.describe_layer(m) for m in theirs] == [netspec.describe_layer(m) for m in ours]
+    x = torch.randn(3, 1, size, size)
+    with torch.no_grad():
+        torch.testing.assert_close(theirs.eval()(x), ours.eval()(x))  # same seeded weights from the description

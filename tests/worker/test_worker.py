@@ -1,5 +1,6 @@
 """The sandboxed backend grades like the in-process one, keeps to its time budget, and reports its isolation."""
 import json
+import os
 import subprocess
 import sys
 import time
@@ -60,6 +61,9 @@ def test_the_isolation_report_names_its_layers_and_gaps(tmp_path):
     assert isolation["layers"] and isinstance(isolation["missing"], list)
     layers = " ".join(isolation["layers"])
     assert "RLIMIT_AS" in layers and "child subreaper" in layers
+    # the kernel does not count root's processes: a grader running as root must say there is no process limit
+    assert ("RLIMIT_NPROC" in layers) == (os.geteuid() != 0)
+    assert any("RLIMIT_NPROC" in gap for gap in isolation["missing"]) == (os.geteuid() == 0)
     if not isolation["missing"]:  # nothing reported missing: the filesystem and the network are both closed
         assert ("landlock-fs" in layers or "private root" in layers)
         assert ("namespaces" in layers or "landlock-tcp" in layers)
@@ -88,6 +92,26 @@ def test_grade_command_refuses_a_missing_path_clearly(tmp_path):
     result = subprocess.run([sys.executable, "-m", "grader", "grade", str(tmp_path / "nope"), "--no-train"],
                             cwd=KIT, capture_output=True, text=True, timeout=60)
     assert result.returncode == 2 and "does not exist" in result.stderr
+
+
+def test_a_zip_is_graded_as_autograde_unpacks_it(tmp_path):
+    import shutil
+    from grader.commands.grade import grade_path
+    from tests.mutants import reference_copy
+    archive = shutil.make_archive(str(tmp_path / "bob"), "zip", reference_copy(tmp_path / "bob"))
+    report = grade_path(archive, sandbox=False)
+    assert report.score == report.max_score == 90, [(t.name, t.status, t.feedback) for t in report.tasks]
+
+
+def test_grade_refuses_what_is_not_a_submission_with_the_reason(tmp_path):
+    from grader.commands.grade import grade_path
+    from grader.submission.loader import SubmissionNotFound
+    (tmp_path / "essay.pdf").write_bytes(b"%PDF-1.7")
+    with pytest.raises(SubmissionNotFound, match="not a folder, .py, .ipynb or .zip"):
+        grade_path(tmp_path / "essay.pdf")
+    (tmp_path / "evil.zip").write_bytes(b"PK\x05\x06" + bytes(18))  # an empty zip: nothing to grade
+    with pytest.raises(SubmissionNotFound):
+        grade_path(tmp_path / "evil.zip")
 
 
 @pytest.mark.parametrize("path", MUTANTS, ids=lambda p: p.stem)
