@@ -4,7 +4,6 @@ import json
 import os
 import shutil
 import sys
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,6 +14,7 @@ from grader.autograde.exports import export_all, remove_stale_temps, write_stude
 from grader.autograde.pool import GraderPool, Job
 from grader.collect import list_entries, stage, student_names
 from grader.gradebook import Gradebook
+from grader.scratch import owned_folder, remove_abandoned
 from grader.results import Report, Status, TaskResult
 from grader.spec import TASKS, TRAINING_TASKS
 
@@ -77,20 +77,6 @@ def job_key(content_hash, config):
     """hash(submission content, kit version, relevant config): equal keys mean the recorded grade still holds."""
     blob = json.dumps({"content": content_hash, "config": config}, sort_keys=True)
     return hashlib.sha256(blob.encode()).hexdigest()
-
-
-def _remove_abandoned_staging():
-    """Staging folders of runs that died without cleaning up (their pid is gone)."""
-    for folder in Path(tempfile.gettempdir()).glob(f"{STAGING_PREFIX}*-*"):
-        pid = folder.name[len(STAGING_PREFIX):].split("-", 1)[0]
-        if not pid.isdigit():
-            continue
-        try:
-            os.kill(int(pid), 0)
-        except ProcessLookupError:
-            shutil.rmtree(folder, ignore_errors=True)
-        except PermissionError:  # alive, someone else's
-            pass
 
 
 def _seeds(train):
@@ -177,9 +163,9 @@ def autograde(options, say=print):
     with Gradebook(out / GRADEBOOK) as gradebook:
         remove_stale_temps(out)
         stats.gone = sorted(set(gradebook.job_keys()) - set(student_names(entries).values()))
-        _remove_abandoned_staging()
+        remove_abandoned()  # staging, worker copies and fork-server stages of runs killed with kill -9
         # outside OUT, so the sandbox never sees the gradebook; the pid in the name lets a later run clean up after kill -9
-        staging = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{os.getpid()}-"))
+        staging = owned_folder(STAGING_PREFIX)
         run_environment = _environment(isolation=backend.isolation, workers=workers, profile=profile,
                                        seeds=_seeds(options.train))
         run_id = gradebook.start_run({**config, "workers": workers, "force": options.force,

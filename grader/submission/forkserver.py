@@ -9,10 +9,10 @@ import shutil
 import socket
 import subprocess
 import sys
-import tempfile
 import threading
 from pathlib import Path
 
+from grader.scratch import owned_folder
 from grader.submission import sandbox
 
 # What the worker may import from the kit: the question/answer layer and what it needs, nothing that knows answers.
@@ -59,7 +59,7 @@ class ForkServer:
 
     def __init__(self):
         kit, self.hidden = _kit_paths()
-        self.stage = Path(tempfile.mkdtemp(prefix="d2l-grader-stage-"))
+        self.stage = owned_folder("d2l-grader-stage-")
         for pattern in STAGED_MODULES:
             for source in kit.glob(pattern):
                 (self.stage / source.relative_to(kit)).parent.mkdir(parents=True, exist_ok=True)

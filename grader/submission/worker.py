@@ -12,17 +12,16 @@ Policy (what happens when a worker misbehaves):
     feedback, never used as a verdict.
 """
 import dataclasses
-import json
 import os
 import shutil
 import signal
 import socket
-import tempfile
 import threading
 import time
 from pathlib import Path
 
 from grader.results import Status
+from grader.scratch import owned_folder
 from grader.submission import wire
 from grader.submission.base import Answer
 from grader.submission.loader import SubmissionNotFound
@@ -153,7 +152,7 @@ class WorkerSubmission:
                  hidden=()):
         self.name = str(path)
         self.limits = Limits(timeout=float(timeout), budget=float(budget), memory_mb=int(memory_mb))
-        self._dir = Path(tempfile.mkdtemp(prefix="d2l-worker-"))
+        self._dir = owned_folder("d2l-worker-")  # a copy of student code: a later run removes it if we are killed
         self._work = self._dir / "work"
         try:
             self._notes = copy_submission(path, self._work / "submission")
