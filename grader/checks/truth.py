@@ -39,9 +39,12 @@ def layer_params(spec, groups_ignored=False, bias=True):
     return 0
 
 
-def layer_buffers(spec):
-    """BatchNorm keeps running_mean, running_var (C each) and num_batches_tracked (1): state, not parameters."""
-    return 2 * spec["args"]["num_features"] + 1 if spec.get("type", "").startswith("BatchNorm") else 0
+def layer_buffers(spec, floating_only=False):
+    """BatchNorm keeps running_mean, running_var (C each) and num_batches_tracked (1, an integer): state, not
+    parameters. `floating_only`: without num_batches_tracked (what `b.is_floating_point()` filters keep)."""
+    if not spec.get("type", "").startswith("BatchNorm"):
+        return 0
+    return 2 * spec["args"]["num_features"] + (0 if floating_only else 1)
 
 
 def trainable_params(specs):

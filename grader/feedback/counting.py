@@ -24,6 +24,8 @@ FLOP_MISTAKES = {
 PARAM_MISTAKES = {
     "buffers": "you counted buffers (BatchNorm's running_mean, running_var, num_batches_tracked): they are state, "
                "not parameters — sum over model.parameters(), not state_dict()",
+    "float_buffers": "you counted BatchNorm's running_mean and running_var: they are buffers (state), not "
+                     "parameters — sum over model.parameters()",
     "frozen": "you counted frozen parameters (requires_grad=False): count only trainable ones",
     "shared_twice": "a parameter shared by two layers was counted twice; model.parameters() yields it once",
     "no_bias": "biases are left out: a layer's bias is a parameter too",
@@ -95,6 +97,7 @@ def params_alternative(specs):
                 continue
             total += layer_params(spec, groups_ignored="groups_ignored" in flags, bias="no_bias" not in flags)
             total += layer_buffers(spec) if "buffers" in flags else 0
+            total += layer_buffers(spec, floating_only=True) if "float_buffers" in flags else 0
         return total
     return count
 
