@@ -5,7 +5,8 @@ import tempfile
 from pathlib import Path
 
 # every prefix the kit creates folders under: autograde's staging, each worker's copy, the fork server's stage
-PREFIXES = ("d2l-autograde-", "d2l-worker-", "d2l-grader-stage-")
+STAGING, WORKER, FORK_SERVER_STAGE = "d2l-autograde-", "d2l-worker-", "d2l-grader-stage-"
+PREFIXES = (STAGING, WORKER, FORK_SERVER_STAGE)
 
 
 def owned_folder(prefix):

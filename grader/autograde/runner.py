@@ -14,6 +14,7 @@ from grader.autograde.exports import export_all, remove_stale_temps, write_stude
 from grader.autograde.pool import GraderPool, Job
 from grader.collect import list_entries, stage, student_names
 from grader.gradebook import Gradebook
+from grader import scratch
 from grader.scratch import owned_folder, remove_abandoned
 from grader.results import Report, Status, TaskResult
 from grader.spec import TASKS, TRAINING_TASKS
@@ -21,7 +22,7 @@ from grader.spec import TASKS, TRAINING_TASKS
 GRADEBOOK = "gradebook.sqlite"
 JOB_TIMEOUT = 20 * 60        # seconds for one submission without training: a last resort above the worker's limits
 TRAINING_TIMEOUT = 20 * 60   # extra seconds when the training tasks run
-STAGING_PREFIX = "d2l-autograde-"
+STAGING_PREFIX = scratch.STAGING
 RETRY_PREFIX = "retry:"      # job key of a job the grading machinery failed: a rerun tries it again
 
 

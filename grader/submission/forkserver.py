@@ -12,6 +12,7 @@ import sys
 import threading
 from pathlib import Path
 
+from grader import scratch
 from grader.scratch import owned_folder
 from grader.submission import sandbox
 
@@ -59,7 +60,7 @@ class ForkServer:
 
     def __init__(self):
         kit, self.hidden = _kit_paths()
-        self.stage = owned_folder("d2l-grader-stage-")
+        self.stage = owned_folder(scratch.FORK_SERVER_STAGE)
         for pattern in STAGED_MODULES:
             for source in kit.glob(pattern):
                 (self.stage / source.relative_to(kit)).parent.mkdir(parents=True, exist_ok=True)

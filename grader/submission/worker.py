@@ -21,6 +21,7 @@ import time
 from pathlib import Path
 
 from grader.results import Status
+from grader import scratch
 from grader.scratch import owned_folder
 from grader.submission import wire
 from grader.submission.base import Answer
@@ -152,7 +153,7 @@ class WorkerSubmission:
                  hidden=()):
         self.name = str(path)
         self.limits = Limits(timeout=float(timeout), budget=float(budget), memory_mb=int(memory_mb))
-        self._dir = owned_folder("d2l-worker-")  # a copy of student code: a later run removes it if we are killed
+        self._dir = owned_folder(scratch.WORKER)  # a copy of student code: a later run removes it if we are killed
         self._work = self._dir / "work"
         try:
             self._notes = copy_submission(path, self._work / "submission")

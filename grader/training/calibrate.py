@@ -107,7 +107,8 @@ def run_variants(model, profile, variants, seeds, run_log, data_root=None, log=p
     chosen = profiles.get(model, profile)
     device = torch.device(chosen.device)
     makers = {"reference": lambda net: net, **broken_variants(model)}
-    todo = [(v, s) for v in variants for s in seeds if RunLog.key(chosen, v, s) not in run_log.runs()]
+    done = run_log.runs()
+    todo = [(v, s) for v in variants for s in seeds if RunLog.key(chosen, v, s) not in done]
     if not todo:
         return
     dataset = fashion_mnist.load(data_root)

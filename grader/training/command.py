@@ -38,7 +38,7 @@ def run(args):
 
     try:
         profile = profiles.get(args.model, args.profile, steps=args.steps, epochs=args.epochs)
-        submission = open_for_training(args.submission, sandbox=not getattr(args, "in_process", False))
+        submission = open_for_training(args.submission, sandbox=not args.in_process)
     except (ValueError, SubmissionNotFound) as error:
         print(f"grader train: {error}", file=sys.stderr)
         return 2

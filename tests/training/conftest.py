@@ -8,11 +8,6 @@ from tests.training.idx_files import write_band_dataset
 REPO = Path(__file__).resolve().parents[2]
 
 
-def pytest_configure(config):
-    config.addinivalue_line("markers", "real_training: runs a real cpu-profile training on Fashion-MNIST "
-                                       "(about a minute on 2 cores); deselect with -m 'not real_training'")
-
-
 @pytest.fixture
 def band_data(tmp_path):
     return write_band_dataset(tmp_path / "band")

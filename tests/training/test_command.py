@@ -25,6 +25,7 @@ def test_train_writes_curve_record_and_verdict(band_data, tmp_path, capsys, tiny
     assert code == (0 if record["verdict"] == "passed" else 1)
     assert record["model"] == "vgg" and record["profile"] == "cpu" and record["seed"] == 3 and record["steps"] == 6
     assert record["calibrated_budget"] is False  # --steps changed the budget: the verdict says so
+    assert "calibrated for 200 steps, so this is indicative only" in out  # cpu vgg's own budget, profiles.LOOPS
     assert 0 <= record["test_accuracy"] <= 1 and record["images_per_second"] > 0
     for key in ("device", "train_accuracy", "threshold", "seconds", "data", "curve"):
         assert key in record
