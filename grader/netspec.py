@@ -1,8 +1,9 @@
-"""Networks as plain data: build an nn.Sequential from layer specs, describe a module's leaves, fill weights from a seed.
+"""Layers as plain data: build an nn.Sequential from layer specs, describe one layer, fill weights from a seed.
 
 A layer spec is `{"type": "Conv2d", "args": {...}}` (+ optional `"frozen": true`, or `{"same_as": i}` to reuse
-layer i's instance). The same format describes a student's network, so the grader can rebuild it. This module
-imports only torch and the standard library: the sandboxed worker runs it too.
+layer i's instance): how the counting checks send networks to the student's functions, and the arguments a graph
+description's module nodes carry (grader.graph). This module imports only torch and the standard library: the
+sandboxed worker runs it too.
 """
 import torch
 from torch import nn
@@ -12,7 +13,7 @@ LAYER_ARGS = {
     "Conv2d": ("in_channels", "out_channels", "kernel_size", "stride", "padding", "dilation", "groups", "bias"),
     "Linear": ("in_features", "out_features", "bias"),
     "MaxPool2d": ("kernel_size", "stride", "padding", "dilation", "ceil_mode"),
-    "AvgPool2d": ("kernel_size", "stride", "padding", "ceil_mode"),
+    "AvgPool2d": ("kernel_size", "stride", "padding", "ceil_mode", "count_include_pad"),
     "AdaptiveAvgPool2d": ("output_size",),
     "AdaptiveMaxPool2d": ("output_size",),
     "BatchNorm1d": ("num_features",),
@@ -101,7 +102,7 @@ def build_filled(specs, seed=0):
     return model
 
 
-def _weighted(leaves):
+def weighted(leaves):
     """Leaves that hold parameters, each once, in order of first appearance."""
     seen, out = set(), []
     for leaf in leaves:
@@ -184,41 +185,3 @@ def fill_deterministic(leaves, seed):
                 fan_in = p[0].numel() if p.dim() > 1 else max(1, p.numel())
                 deterministic_fill_(p, seed * 1_000_003 + index * 97 + j, fan_in ** -0.5)
             index += 1
-
-
-def describe_module(model, input_shape, seed):
-    """Plain-data description of `model` on a deterministic input of `input_shape` (eval mode, no grad).
-
-    Returns (description, output tensor or None). Lazy layers are materialised by a first forward pass.
-    A forward pass that fails still yields the static leaf list, with the error under "forward_error".
-    """
-    model.eval()
-    x = deterministic_tensor(input_shape, seed + 7)
-    description = {"forward_error": None, "output_shape": None}
-    output = None
-    with torch.no_grad():
-        try:
-            materialise(model)
-            if any(isinstance(m, nn.modules.lazy.LazyModuleMixin) for m in model.modules()):
-                model(x)  # materialises LazyLinear/LazyConv2d so their shapes can be described
-            # Fill in registration order, run once; only if forward uses the layers in another order (a custom
-            # forward), refill in that order and run again. (No meta-device forward: it imports torch._dynamo, 4 s.)
-            static = static_leaves(model)
-            fill_deterministic(static, seed)
-            output, leaves = executed_leaves(model, x)
-            if _weighted(leaves) != _weighted(static):
-                fill_deterministic(leaves, seed)
-                output, leaves = executed_leaves(model, x)
-            if not isinstance(output, torch.Tensor):
-                raise TypeError(f"forward returned {type(output).__name__}, not a tensor")
-            description["output_shape"] = list(output.shape)
-        except Exception as error:  # the student's network may not even run: describe what is there
-            leaves = static_leaves(model)
-            description["forward_error"] = f"{type(error).__name__}: {error}"[:500]
-            output = None
-    params = {id(p): p for p in model.parameters()}
-    description["leaves"] = [describe_layer(m) for m in leaves]
-    description["children"] = [type(m).__name__ for m in model.children()]
-    description["n_params"] = sum(p.numel() for p in params.values())
-    description["param_shapes"] = [list(p.shape) for p in params.values()]
-    return description, output

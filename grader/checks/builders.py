@@ -1,22 +1,58 @@
-"""Compare a student's network builder with the reference by behaviour: leaf layers, parameters, seeded output."""
+"""Compare a student's network builder with the reference by behaviour; the graph difference only explains it.
+
+A builder passes when its network has the reference's parameter count and, with the same seeded weights, the same
+output on the seeded probe inputs in eval mode (and in train mode under a fixed torch seed when either network has
+dropout or batch norm). How the network is written — classes, `F.relu`, `x.view(N, -1)`, nesting, lazy layers —
+does not matter. Only when the behaviour differs does the graph difference name the mistake (feedback.builders).
+"""
+from dataclasses import dataclass
+
 import numpy as np
 
 from grader.checks import reference
 from grader.checks.base import CheckFailure, Status, require
-from grader.feedback.builders import explain_layers
 from grader.feedback import format as fmt
+from grader.feedback.builders import explain
+from grader.graph.validate import MalformedGraph, description_from
 from grader.submission import describe
 
 SEED = 20_241_123  # fixed and recorded: weights and inputs of every description derive from it
+RTOL, ATOL = 1e-4, 1e-5
 
 
-def _description(value, example):
-    try:
-        leaves = [{"type": str(leaf["type"]), "args": dict(leaf["args"])} for leaf in value["leaves"]]
-        return {"leaves": leaves, "forward_error": value.get("forward_error"), "n_params": value["n_params"],
-                "output_shape": value.get("output_shape")}
-    except (TypeError, KeyError, ValueError):
-        raise CheckFailure("the description of your network came back malformed", example, Status.INVALID)
+@dataclass
+class Mismatch:
+    kind: str     # forward_error | train_error | n_params | output_shape | output | train_output
+    detail: str   # what was measured, in words
+
+
+def _same(a, b):
+    return isinstance(a, np.ndarray) and a.shape == b.shape and np.allclose(a, b, rtol=RTOL, atol=ATOL)
+
+
+def behaviour_mismatch(got, got_tensors, want, want_tensors, batch=1):
+    """None when the student's network behaves like the reference's, else the first difference found.
+
+    `batch`: N of the asked input shape (the probe batch holds several inputs of that shape)."""
+    if got["forward_error"]:
+        return Mismatch("forward_error", got["forward_error"])
+    if got["n_params"] != want["n_params"]:
+        return Mismatch("n_params", f"expected {want['n_params']:,} parameters, your network has "
+                                    f"{got['n_params']:,}")
+    output, expected = got_tensors.get("output"), want_tensors["output"]
+    if not isinstance(output, np.ndarray) or output.shape != expected.shape:
+        shape = tuple(output.shape[1:]) if isinstance(output, np.ndarray) else None
+        return Mismatch("output_shape", f"expected an output of shape {(batch,) + tuple(expected.shape[1:])}, got "
+                                        f"{(batch,) + shape if shape is not None else None}")
+    if not _same(output, expected):
+        return Mismatch("output", "with the same weights your network computes a different output (eval mode)")
+    if got["train_error"]:
+        return Mismatch("train_error", got["train_error"])
+    # a network without dropout or batch norm computes in train mode what it computes in eval mode
+    if not _same(got_tensors.get("train_output", output), want_tensors.get("train_output", expected)):
+        return Mismatch("train_output", "in train mode (dropout active, the same random seed) your network computes "
+                                        "a different output")
+    return None
 
 
 def compare_builder(submission, function, kwargs, input_shape, context=None):
@@ -27,21 +63,14 @@ def compare_builder(submission, function, kwargs, input_shape, context=None):
     example = fmt.call(function, kwargs) + f" on input {tuple(input_shape)}"
     question = describe(function, kwargs, input_shape, SEED)
     answer = submission.ask(question)
-    got = _description(require(answer, example), example)
-    want, want_output = reference.describe(question)
-    if got["leaves"] != want["leaves"]:
-        raise CheckFailure(explain_layers(got["leaves"], want["leaves"], dict(context or {}, **kwargs),
-                                          function) + f" [{example}]", example)
-    if got["forward_error"]:
-        raise CheckFailure(f"the layers are right but the forward pass fails: {got['forward_error']} [{example}]",
+    try:
+        got = description_from(require(answer, example))
+    except MalformedGraph as error:
+        raise CheckFailure(f"the description of your network came back malformed ({error})", example,
+                           Status.INVALID) from None
+    want, want_tensors = reference.describe(question)
+    want = description_from(want)
+    mismatch = behaviour_mismatch(got, answer.tensors, want, want_tensors, input_shape[0])
+    if mismatch is not None:
+        raise CheckFailure(explain(got, want, mismatch, {**(context or {}), **kwargs}, function) + f" [{example}]",
                            example)
-    if got["n_params"] != want["n_params"]:
-        raise CheckFailure(f"expected {want['n_params']:,} parameters, your network has {got['n_params']:,} "
-                           f"[{example}]", example)
-    output = answer.tensors.get("output")
-    if not isinstance(output, np.ndarray) or list(output.shape) != list(want_output.shape):
-        shape = getattr(output, "shape", None)
-        raise CheckFailure(f"expected an output of shape {tuple(want_output.shape)}, got {shape} [{example}]", example)
-    if not np.allclose(output, want_output, rtol=1e-4, atol=1e-5):
-        raise CheckFailure("same layers, but with the same weights your network computes a different output: "
-                           f"check the order in which forward applies them [{example}]", example)

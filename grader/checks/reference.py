@@ -3,6 +3,7 @@ import functools
 import json
 
 from grader import netspec
+from grader.graph.describe import describe as describe_network
 
 
 @functools.lru_cache(maxsize=1)
@@ -17,12 +18,12 @@ def builders():
 def _describe(key):
     question = json.loads(key)
     model = netspec.construct(builders()[question["function"]], question["kwargs"])
-    description, output = netspec.describe_module(model, question["input_shape"], question["seed"])
-    return description, None if output is None else output.numpy().copy()
+    description, tensors = describe_network(model, question["input_shape"], question["seed"])
+    return description, {name: tensor.numpy().copy() for name, tensor in tensors.items()}
 
 
 def describe(question):
-    """(description, output array) of the reference for the same `describe` question a student is asked."""
+    """(description, tensors: name -> array) of the reference for the same `describe` question a student is asked."""
     return _describe(json.dumps(question, sort_keys=True))
 
 

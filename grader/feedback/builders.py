@@ -1,17 +1,51 @@
-"""Explain how a student's layers differ from the reference's, naming the book's classic mistakes first."""
+"""Explain why a student's network behaves differently from the reference, in the student's own terms.
+
+Runs only after the behaviour differs (checks.builders decides). Both graphs are read as the ordered list of what
+forward computes (`Conv2d`, `ReLU` whether a module or `F.relu`, `Flatten` whether `nn.Flatten` or `.view`), and
+the book's classic mistakes are looked for first; each message names the student's own layer (`features[3]`,
+`conv2`) or source line. Plain data in, text out.
+"""
 from grader.feedback import format as fmt
+from grader.graph.vocabulary import INPUT, as_layer
+
+NOT_COMPARED = (INPUT, "identity")
 
 
-def _types(leaves):
-    return [leaf["type"] for leaf in leaves]
+def _layers(graph):
+    return [as_layer(node) for node in graph["nodes"] if node["op"] not in NOT_COMPARED]
 
 
-def _convs(leaves):
-    return [leaf for leaf in leaves if leaf["type"] == "Conv2d"]
+def _sig(layer):
+    return layer["type"], sorted(layer["args"].items())
 
 
-def _without(leaves, kind):
-    return [leaf for leaf in leaves if leaf["type"] != kind]
+def _sigs(layers, drop=None):
+    return [_sig(layer) for layer in layers if layer["type"] != drop]
+
+
+def _types(layers):
+    return [layer["type"] for layer in layers]
+
+
+def _convs(layers):
+    return [layer for layer in layers if layer["type"] == "Conv2d"]
+
+
+def where(layer):
+    """`features[3]` (Conv2d 96→256, k=5, p=2) — or, for a function call, `F.relu` at vgg.py line 12."""
+    if layer.get("path"):
+        return f"`{fmt.path(layer['path'])}` ({fmt.layer(layer)})"
+    if layer.get("line"):
+        return f"`{layer['via']}` ({layer['line']})"
+    return fmt.layer(layer)
+
+
+def _functional_dropout_in_eval(got, want, context, function):
+    for layer in got:
+        if layer["type"] == "Dropout" and layer["args"].get("training") is True:
+            return (f"{where(layer)} drops values in eval mode too: F.dropout's training argument defaults to True. "
+                    f"Use nn.Dropout(p) (it follows model.eval()), or pass training=self.training")
+    return ""
 
 
 def _in_channels_threading(got, want, context, function):
@@ -26,11 +60,11 @@ def _in_channels_threading(got, want, context, function):
         conv_index += 1
         wrong = g["args"]["in_channels"] == start != w["args"]["in_channels"]
         if wrong and conv_index and not pooled_since_conv:
-            return (f"conv {conv_index + 1} of the block still expects in_channels={start}, but the conv before it "
-                    f"outputs {w['args']['in_channels']} channels: after the first conv, set in_channels = "
-                    f"out_channels")
+            return (f"conv {conv_index + 1} of the block, {where(g)}, still expects in_channels={start}, but the "
+                    f"conv before it outputs {w['args']['in_channels']} channels: after the first conv, set "
+                    f"in_channels = out_channels")
         if wrong and conv_index:
-            return (f"Each block must start where the one before it ended, but this one starts with in_channels="
+            return (f"Each block must start where the one before it ended, but {where(g)} starts with in_channels="
                     f"{start} after a block that outputs {w['args']['in_channels']} channels: in_channels is not "
                     f"threaded from block to block. After each block set in_channels = out_channels (yes, it "
                     f"changes)")
@@ -38,38 +72,55 @@ def _in_channels_threading(got, want, context, function):
     return ""
 
 
-def _io_arguments(got, want, context):
+def _io_arguments(got, want, context, function):
     first_got, first_want = _convs(got)[:1], _convs(want)[:1]
     if first_got and first_want and first_got[0]["args"]["in_channels"] != first_want[0]["args"]["in_channels"]:
-        return (f"the first conv takes {first_got[0]['args']['in_channels']} channels, but in_channels="
-                f"{first_want[0]['args']['in_channels']} was asked for: pass in_channels on, don't hard-code it")
-    outputs = [leaf for leaf in want if leaf["type"] in ("Linear", "Conv2d")]
-    outputs_got = [leaf for leaf in got if leaf["type"] in ("Linear", "Conv2d")]
+        return (f"the first conv, {where(first_got[0])}, takes {first_got[0]['args']['in_channels']} channels, but "
+                f"in_channels={first_want[0]['args']['in_channels']} was asked for: pass in_channels on, don't "
+                f"hard-code it")
+    outputs = [layer for layer in want if layer["type"] in ("Linear", "Conv2d")]
+    outputs_got = [layer for layer in got if layer["type"] in ("Linear", "Conv2d")]
     if outputs and outputs_got and "num_classes" in context:
         key = "out_features" if outputs[-1]["type"] == "Linear" else "out_channels"
         last_got = outputs_got[-1]["args"].get(key)
         if last_got != outputs[-1]["args"][key] and outputs_got[-1]["type"] == outputs[-1]["type"]:
-            return (f"the last layer has {last_got} outputs, but num_classes={context['num_classes']} was asked "
-                    f"for: use num_classes, don't hard-code 10")
+            return (f"the last layer, {where(outputs_got[-1])}, has {last_got} outputs, but num_classes="
+                    f"{context['num_classes']} was asked for: use num_classes, don't hard-code 10")
     return ""
 
 
-def _missing_or_extra(got, want, function):
+def _missing_after(got, want, kind):
+    """The layer of `got` after which the first `kind` that `want` has is missing (None if none is missing)."""
+    j = 0
+    for i, w in enumerate(want):
+        if j < len(got) and _sig(got[j]) == _sig(w):
+            j += 1
+        elif w["type"] == kind and j:
+            return got[j - 1], want[i - 1]
+    return None
+
+
+def _missing_or_extra(got, want, context, function):
     tg, tw = _types(got), _types(want)
-    if tg[-1:] == ["ReLU"] and tw[-1:] != ["ReLU"] and tg[:-1] == tw:
-        return ("a ReLU on the logits: the last layer's outputs go straight to softmax cross-entropy; a ReLU "
-                "there clips every negative score to 0")
-    if _without(got, "ReLU") == _without(want, "ReLU") and tg.count("ReLU") < tw.count("ReLU"):
-        after = [want[i - 1] for i, t in enumerate(tw) if t == "ReLU"]
-        one_by_one = any(l["type"] == "Conv2d" and l["args"]["kernel_size"] == [1, 1] for l in after)
+    if tg[-1:] == ["ReLU"] and tw[-1:] != ["ReLU"] and _sigs(got[:-1]) == _sigs(want):
+        return ("a ReLU on the logits, after " + where(got[-2]) + ": the last layer's outputs go straight to softmax "
+                "cross-entropy; a ReLU there clips every negative score to 0")
+    if _sigs(got, "ReLU") == _sigs(want, "ReLU") and tg.count("ReLU") < tw.count("ReLU"):
+        after, wanted_after = _missing_after(got, want, "ReLU") or (None, None)
+        one_by_one = wanted_after is not None and wanted_after["type"] == "Conv2d" and \
+            wanted_after["args"]["kernel_size"] == [1, 1]
+        place = f" (the first: after {where(after)} your network has no ReLU)" if after else ""
         if one_by_one and function.startswith("nin"):
-            return ("a ReLU is missing after a 1×1 conv: every conv of a NiN block is followed by a ReLU; without "
-                    "it the two 1×1 convs collapse into one linear map")
-        return (f"{tw.count('ReLU') - tg.count('ReLU')} ReLU(s) missing: every conv and hidden Linear is followed "
-                f"by a ReLU")
-    if _without(got, "Dropout") == _without(want, "Dropout") and tg.count("Dropout") < tw.count("Dropout"):
-        return "Dropout missing: the book puts nn.Dropout(dropout) after each hidden Linear's ReLU (and in NiN)"
-    ones = lambda leaves: [l for l in _convs(leaves) if l["args"]["kernel_size"] == [1, 1]]
+            return (f"a ReLU is missing after a 1×1 conv{place}: every conv of a NiN block is followed by a ReLU; "
+                    f"without it the two 1×1 convs collapse into one linear map")
+        return (f"{tw.count('ReLU') - tg.count('ReLU')} ReLU(s) missing{place}: every conv and hidden Linear is "
+                f"followed by a ReLU")
+    if _sigs(got, "Dropout") == _sigs(want, "Dropout") and tg.count("Dropout") < tw.count("Dropout"):
+        after, _ = _missing_after(got, want, "Dropout") or (None, None)
+        place = f" (the first: after {where(after)})" if after else ""
+        return (f"Dropout missing{place}: the book puts nn.Dropout(dropout) after each hidden Linear's ReLU "
+                f"(and in NiN)")
+    ones = lambda layers: [layer for layer in _convs(layers) if layer["args"]["kernel_size"] == [1, 1]]  # noqa: E731
     if function.startswith("nin") and 0 < len(ones(got)) < len(ones(want)) and len(_convs(got)) < len(_convs(want)):
         return ("each NiN block has two 1×1 convs (each followed by a ReLU), not one: together they act as a "
                 "per-pixel two-layer MLP")
@@ -79,38 +130,89 @@ def _missing_or_extra(got, want, function):
     return ""
 
 
-def _first_linear(got, want, context):
-    lg = [l for l in got if l["type"] == "Linear"]
-    lw = [l for l in want if l["type"] == "Linear"]
+def _flatten_width(want_layers, context, function):
+    """Why the reference's first Linear has its width, from the reference's own shapes."""
+    flatten = next((layer for layer in want_layers if layer["type"] == "Flatten"), None)
+    before = [layer for layer in want_layers[:want_layers.index(flatten)] if layer.get("shape")] if flatten else []
+    if not before or len(before[-1]["shape"]) != 4:
+        return "channels × side × side after the last pool"
+    _, channels, height, width = before[-1]["shape"]
+    size = context.get("input_size", 224)
+    if function == "vgg" and context.get("conv_arch"):
+        blocks = len(context["conv_arch"])
+        return (f"the last block's out_channels × (input_size // 2**len(conv_arch))², as each block halves the side: "
+                f"here {channels} × ({size} // {2 ** blocks})² = {channels}×{height}×{width} = "
+                f"{channels * height * width}")
+    book = " — at 224 AlexNet's is 256×5×5 = 6400" if function == "alexnet" else ""
+    return f"channels × side × side after the last pool: here {channels}×{height}×{width}{book}"
+
+
+def _first_linear(got, want, context, function):
+    lg = [layer for layer in got if layer["type"] == "Linear"]
+    lw = [layer for layer in want if layer["type"] == "Linear"]
     if lg and lw and lg[0]["args"]["in_features"] != lw[0]["args"]["in_features"]:
         size = context.get("input_size", 224)
-        return (f"the first Linear expects {lg[0]['args']['in_features']} inputs, but Flatten gives "
-                f"{lw[0]['args']['in_features']} at input_size={size}: compute it from input_size (channels × "
-                f"side × side after the last pool — at 224 AlexNet's is 256×5×5 = 6400), don't type it in")
+        flatten = next((layer for layer in got if layer["type"] == "Flatten"), None)
+        how = "Flatten" if flatten is None or flatten["via"] == "module" else f"`{flatten['via']}` in forward"
+        fine = f" (flattening with `{flatten['via']}` is fine)" if flatten is not None and flatten["via"] != "module" else ""
+        return (f"{where(lg[0])} expects {lg[0]['args']['in_features']} inputs, but {how} gives "
+                f"{lw[0]['args']['in_features']} at input_size={size}{fine}: compute it from input_size "
+                f"({_flatten_width(want, context, function)}), don't type it in")
     return ""
 
 
+def _shared_layer(got, want, context, function):
+    paths = [layer["path"] for layer in got if layer.get("path") and layer["type"] in ("Conv2d", "Linear")]
+    repeated = next((path for path in paths if paths.count(path) > 1), None)
+    if repeated and len(_convs(got)) == len(_convs(want)):
+        return (f"`{fmt.path(repeated)}` is used {paths.count(repeated)} times, so those layers share one set of "
+                f"weights: create a new layer for each position")
+    return ""
+
+
+DETECTORS = (_functional_dropout_in_eval, _in_channels_threading, _io_arguments, _missing_or_extra, _first_linear,
+             _shared_layer)
+
+
 def _first_difference(got, want):
-    for index, (g, w) in enumerate(zip(got, want)):
-        if g != w:
+    for g, w in zip(got, want):
+        if _sig(g) != _sig(w):
             hint = ""
             if g["type"] == w["type"] == "Conv2d" and g["args"]["padding"] != w["args"]["padding"]:
-                hint = " — this padding changes the map size (a 3×3 conv keeps it only with padding=1)"
+                keeps = " (a 3×3 conv keeps it only with padding=1)" if w["args"]["kernel_size"] == [3, 3] else ""
+                hint = f" — this padding changes the map size{keeps}"
             elif g["type"] == w["type"] and g["type"].endswith("Pool2d") and g["args"]["stride"] != w["args"]["stride"]:
                 hint = f" — the pool's stride should be {w['args']['stride'][0]}"
-            return f"layer {index + 1}: expected {fmt.layer(w)}, got {fmt.layer(g)}{hint}"
-    longer, kind = (want, "missing") if len(want) > len(got) else (got, "extra")
-    return f"{abs(len(want) - len(got))} layer(s) {kind}, starting at layer {min(len(got), len(want)) + 1}: " \
-           f"{fmt.layer(longer[min(len(got), len(want))])}"
+            return f"expected {fmt.layer(w)} where your network has {where(g)}{hint}"
+    n = min(len(got), len(want))
+    if len(want) > len(got):
+        return f"{len(want) - len(got)} layer(s) missing at the end, starting with {fmt.layer(want[n])}"
+    return f"{len(got) - len(want)} layer(s) too many at the end, starting with {where(got[n])}"
 
 
-def explain_layers(got, want, context, function):
-    """One or two sentences naming how the leaf layers `got` differ from `want` (the reference's)."""
-    for detector in (lambda: _in_channels_threading(got, want, context, function),
-                     lambda: _io_arguments(got, want, context),
-                     lambda: _missing_or_extra(got, want, function),
-                     lambda: _first_linear(got, want, context)):
-        message = detector()
-        if message:
-            return message[0].upper() + message[1:] + "."
-    return _first_difference(got, want)[0].upper() + _first_difference(got, want)[1:] + "."
+SAME_LAYERS = {
+    "forward_error": "the layers are right but the forward pass fails: {detail}",
+    "train_error": "the layers are right but the forward pass fails in train mode: {detail}",
+    "n_params": "{detail}, although it computes the same layers",
+    "output_shape": "{detail}",
+    "output": "same layers, but {detail}: check the order in which forward applies them and what feeds each one",
+    "train_output": "same layers, but {detail}: check where dropout is applied and that nothing else in forward "
+                    "draws random numbers",
+}
+
+
+def explain(got, want, mismatch, context, function):
+    """One or two sentences naming how the student's network differs from the reference's (a `Mismatch` found)."""
+    got_layers, want_layers = _layers(got["graph"]), _layers(want["graph"])
+    if _sigs(got_layers) == _sigs(want_layers):
+        message = SAME_LAYERS[mismatch.kind].format(detail=mismatch.detail)
+        message = _shared_layer(got_layers, want_layers, context, function) or message
+    else:
+        message = next((text for detector in DETECTORS if (text := detector(got_layers, want_layers, context,
+                                                                              function))), "")
+        if not message:
+            prefix = f"your network fails ({mismatch.detail}); " if mismatch.kind.endswith("error") else ""
+            message = prefix + _first_difference(got_layers, want_layers)
+    if got.get("note"):
+        message += f" (note: {got['note']})"
+    return message[0].upper() + message[1:] + ("" if message.endswith(".") else ".")

@@ -48,3 +48,12 @@ def network(specs, input_shape=None):
 
 def call(function, kwargs):
     return f"{function}({', '.join(f'{k}={v!r}' for k, v in kwargs.items())})"
+
+
+def path(dotted):
+    """A module path as the student indexes it: `features.3` -> `features[3]`, `0.2` -> `net[0][2]`, `conv1`."""
+    parts = str(dotted).split(".")
+    text = "net" if parts[0].isdigit() else ""
+    for part in parts:
+        text += f"[{part}]" if part.isdigit() else (("." if text else "") + part)
+    return text

@@ -1,6 +1,6 @@
 """Answer one plain-data question by running the student's function; runs wherever the student's code lives.
 
-Imports only the standard library, torch and grader.netspec, so the sandboxed worker can run it. Every value
+Imports only the standard library, torch, grader.netspec and grader.graph, so the sandboxed worker can run it. Every value
 leaves here as plain data: a return value of any other type (an int subclass, a numpy scalar, a tensor) is
 refused as `invalid`, with a hint, rather than converted.
 """
@@ -13,6 +13,7 @@ import torch
 from torch import nn
 
 from grader import netspec
+from grader.graph.describe import describe as describe_network
 
 OUTPUT_LIMIT = 2000  # characters of the student's prints kept with an answer
 
@@ -70,9 +71,8 @@ def _run(question, function):
         model = netspec.construct(function, question["kwargs"])
         if not isinstance(model, nn.Module):
             raise InvalidAnswer(f"returned {_hint(model)}, not an nn.Module such as nn.Sequential")
-        description, output = netspec.describe_module(model, question["input_shape"], question["seed"])
-        tensors = {} if output is None else {"output": output.detach().float().numpy().copy()}
-        return description, tensors
+        description, tensors = describe_network(model, question["input_shape"], question["seed"])
+        return description, {name: tensor.numpy().copy() for name, tensor in tensors.items()}
     raise ValueError(f"unknown question kind {kind!r}")
 
 

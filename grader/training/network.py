@@ -1,15 +1,16 @@
-"""Get the student's network as data and rebuild a trusted copy: describe, rebuild, verify outputs, re-initialise."""
+"""Get the student's network as data and rebuild a trusted copy: describe, rebuild from the graph, verify, re-initialise."""
 import numpy as np
 import torch
 from torch import nn
 
 from grader import netspec
+from grader.graph.describe import probe_input
+from grader.graph.rebuild import CannotRebuild, sized
+from grader.graph.trace import use_order
+from grader.graph.validate import MalformedGraph, description_from
 from grader.submission.base import describe
 
 DESCRIBE_BATCH = 2  # images per deterministic probe input: enough to catch a batch-mixing layer
-# The most parameters a described network may have before the grader allocates it (600 MB of fp32 weights, 2.4 GB
-# with AdamW's state): above the chapter's largest network, far below what would take the grader's memory.
-MAX_PARAMETERS = 150_000_000
 
 
 class NetworkProblem(Exception):
@@ -25,41 +26,41 @@ def call_text(builder, kwargs):
 
 
 def _rebuild(answer, what, input_shape, seed):
-    """nn.Sequential copy of one described network, verified to reproduce the student's output."""
-    value = answer.value if isinstance(answer.value, dict) else {}
-    if value.get("forward_error"):
-        raise NetworkProblem("failed", f"{what} fails on an input of shape {tuple(input_shape)}: "
-                                       f"{value['forward_error']}")
-    leaves = value.get("leaves")
-    student_output = answer.tensors.get("output")
-    if not isinstance(leaves, list) or student_output is None:
-        raise NetworkProblem("invalid", f"{what}: the description came back incomplete (no layers or no output)")
+    """The grader's GraphModule copy of one described network, verified to reproduce the student's output.
+
+    The description is the student's claim: it is validated, sized on the meta device (bounded parameters,
+    activations and FLOPs) and only then allocated, filled with the same seeded weights and run on the same probe.
+    """
     try:
-        with torch.device("meta"):  # sizes first, memory later: a description is the student's claim, not yet trusted
-            copy = netspec.build(leaves)
-    except (ValueError, TypeError, KeyError, RuntimeError) as error:  # RuntimeError: e.g. a negative size
-        raise NetworkProblem("invalid", f"{what} cannot be rebuilt for training: {error}; build it from "
-                                        f"standard torch.nn layers") from error
-    parameters = sum(parameter.numel() for parameter in copy.parameters())
-    if parameters > MAX_PARAMETERS:
-        raise NetworkProblem("memory", f"{what} has {parameters:,} parameters; the training check trains at most "
-                                       f"{MAX_PARAMETERS:,} (the chapter's largest, VGG-11, has 128,806,154): "
-                                       f"check the layer sizes")
-    netspec.fill_deterministic(netspec.static_leaves(netspec.materialise(copy)), seed)
+        description = description_from(answer.value)
+    except MalformedGraph as error:
+        raise NetworkProblem("invalid", f"{what}: the description came back malformed ({error})") from None
+    if description["forward_error"]:
+        raise NetworkProblem("failed", f"{what} fails on an input of shape {tuple(input_shape)}: "
+                                       f"{description['forward_error']}")
+    student_output = answer.tensors.get("output")
+    if not isinstance(student_output, np.ndarray):
+        raise NetworkProblem("invalid", f"{what}: the description came back without its output")
+    try:
+        copy, _ = sized(description["graph"], input_shape, what)
+    except CannotRebuild as problem:
+        raise NetworkProblem(problem.status, f"{what} cannot be rebuilt for training: {problem}") from None
+    netspec.materialise(copy)
+    netspec.fill_deterministic(use_order(copy), seed)  # the order the student's side filled in: forward's use order
     copy.eval()
     with torch.no_grad():
         try:
-            ours = copy(netspec.deterministic_tensor(input_shape, seed + 7)).numpy()
-        except Exception as error:  # layers that ran in another order or with functions between them
+            ours = copy(probe_input(input_shape, seed)).numpy()
+        except Exception as error:  # noqa: BLE001 — sized() ran it on meta: only a claim that lied can fail here
             ours, reason = None, f"{type(error).__name__}: {error}"[:200]
     same = ours is not None and ours.shape == student_output.shape and np.allclose(
         ours, student_output, rtol=1e-3, atol=1e-4 * max(1.0, float(np.abs(student_output).max(initial=0))))
     if not same:
         detail = reason if ours is None else f"output {tuple(ours.shape)} differs from yours {student_output.shape}"
-        raise NetworkProblem("invalid", f"{what}: its layers, run in the order they ran, do not reproduce its "
-                                        f"output ({detail}); the training check needs a network that is exactly "
-                                        f"its nn layers in sequence (no F.relu/torch.flatten calls in forward, "
-                                        f"no layer used twice)")
+        note = f"; {description['note']}" if description["note"] else ""
+        raise NetworkProblem("invalid", f"{what}: the grader's copy, rebuilt from what your forward computes, does "
+                                        f"not reproduce your network's output ({detail}{note}); the training check "
+                                        f"needs a forward built from standard torch.nn layers and functions")
     return copy
 
 
@@ -86,7 +87,7 @@ def fetch_network(submission, plan, input_size, seed=0):
                 raise
         else:
             what, piece = "the grader's own layers", netspec.build(part[1])
-        parts.extend(piece)
+        parts.append(piece)
         try:
             with torch.no_grad():
                 shape = list(piece.eval()(torch.zeros(shape)).shape)  # the next part's input
@@ -115,12 +116,12 @@ def reinitialise(model, seed):
 
 
 def largest_activation(model, input_size, batch_size):
-    """(layer index, type, output shape, MiB for a whole batch) of the layer with the largest output, measured
-    on one image on the CPU; None when not even the first layer gets through that."""
+    """(layer index, type, output shape, MiB for a whole batch) of the layer with the largest output (layers
+    counted in the order they run), measured on one image on the CPU; None when not even the first one runs."""
     sizes = []
-    hooks = [m.register_forward_hook(lambda m, i, o, k=k: sizes.append((o.numel(), k, type(m).__name__,
-                                                                          tuple(o.shape))))
-             for k, m in enumerate(model)]
+    hooks = [m.register_forward_hook(lambda m, i, o: sizes.append((o.numel(), len(sizes), type(m).__name__,
+                                                                  tuple(o.shape))))
+             for m in netspec.static_leaves(model)]
     try:
         with torch.no_grad():
             model.eval().cpu()(torch.zeros(1, 1, input_size, input_size))

@@ -48,10 +48,13 @@ def cpu_plan(model):
 
 
 @pytest.mark.parametrize("model", profiles.MODELS)
-def test_reference_rebuilds_into_a_flat_copy_with_ten_outputs(reference, model):
+def test_reference_rebuilds_into_the_graders_own_copy_with_ten_outputs(reference, model):
     plan, size = cpu_plan(model)
     network = fetch_network(reference, plan, size)
-    assert all(not list(layer.children()) for layer in network)  # flat: the grader's copy, not the student's
+    # the grader's copy, not the student's: each asked part is a GraphModule the grader built, of torch.nn layers
+    asked = [part for part, step in zip(network, plan) if step[0] == "ask"]
+    assert asked and all(isinstance(part, torch.fx.GraphModule) and type(part).__name__ == "Rebuilt" for part in asked)
+    assert all(type(leaf).__module__.startswith("torch.nn.modules") for leaf in netspec.static_leaves(network))
     with torch.no_grad():
         assert network.eval()(torch.zeros(3, 1, size, size)).shape == (3, 10)
 
@@ -71,10 +74,38 @@ def test_nin_copy_computes_what_the_students_blocks_compute(reference):
     torch.testing.assert_close(copy.eval()(x), direct.eval()(x))
 
 
-def test_functional_relu_fails_closed(make_submission):
-    submission = make_submission({"vgg": VGG_WITH_FUNCTIONAL_RELU})
-    with pytest.raises(NetworkProblem, match="do not reproduce its output.*F.relu") as problem:
-        fetch_network(submission, *cpu_plan("vgg"))
+def test_functional_relu_in_a_class_is_rebuilt_and_computes_what_the_student_wrote(make_submission, reference):
+    """A class-based VGG with F.relu in forward trains exactly like the reference nn.Sequential one."""
+    theirs = fetch_network(make_submission({"vgg": VGG_WITH_FUNCTIONAL_RELU}), *cpu_plan("vgg"))
+    ours = fetch_network(reference, *cpu_plan("vgg"))
+    assert [type(m).__name__ for m in netspec.static_leaves(theirs)] == \
+        [type(m).__name__ for m in netspec.static_leaves(ours)]  # F.relu became nn.ReLU in the grader's copy
+    x = torch.randn(3, 1, 28, 28)
+    netspec.fill_deterministic(netspec.static_leaves(theirs), 5)
+    netspec.fill_deterministic(netspec.static_leaves(ours), 5)
+    with torch.no_grad():
+        torch.testing.assert_close(theirs.eval()(x), ours.eval()(x))
+
+
+UNREBUILDABLE = '''
+import torch
+from torch import nn
+
+
+class Swish(nn.Module):
+    def forward(self, x):
+        return x * torch.sigmoid(x)
+
+
+def alexnet(in_channels=1, num_classes=10, input_size=224, dropout=0.5):
+    return nn.Sequential(nn.Conv2d(in_channels, 4, 3), Swish(), nn.AdaptiveAvgPool2d(1), nn.Flatten(),
+                         nn.Linear(4, num_classes))
+'''
+
+
+def test_an_op_outside_the_vocabulary_is_named_not_trained(make_submission):
+    with pytest.raises(NetworkProblem, match=r"the forward uses mul at .*line \d+: return x \* torch.sigmoid") as problem:
+        fetch_network(make_submission({"alexnet": UNREBUILDABLE}), *cpu_plan("alexnet"))
     assert problem.value.status == "invalid"
 
 
@@ -142,7 +173,7 @@ def test_reinitialise_is_seeded_and_uses_xavier(reference):
     other = [p.clone() for p in reinitialise(network, 4).parameters()]
     assert all(torch.equal(a, b) for a, b in zip(first, second))
     assert not torch.equal(first[0], other[0])
-    conv = network[0]  # Conv2d(1, 32, 3): Glorot bound sqrt(6 / (9 + 32 * 9))
+    conv = netspec.static_leaves(network)[0]  # Conv2d(1, 32, 3): Glorot bound sqrt(6 / (9 + 32 * 9))
     assert conv.weight.abs().max() <= np.sqrt(6 / (9 + 288))
 
 
@@ -155,29 +186,70 @@ def test_largest_activation_names_the_first_conv_of_alexnet(reference):
 
 
 class _Claims:
-    """A worker that answers every describe with the same claimed layers: a description is data, not yet trusted."""
+    """A worker that answers every describe with the same claimed graph: a description is data, not yet trusted."""
 
     name = "claims"
 
-    def __init__(self, leaves):
-        self.leaves = leaves
+    def __init__(self, graph):
+        self.graph = graph
 
     def ask(self, question):
         from grader.submission.base import Answer
-        return Answer(ok=True, value={"leaves": self.leaves}, tensors={"output": np.zeros((2, 10), np.float32)})
+        return Answer(ok=True, value={"graph": self.graph, "n_params": 0},
+                      tensors={"output": np.zeros((4, 10), np.float32)})
+
+
+def _claimed_chain(*layers):
+    """A graph claiming input -> layers in order (each a netspec layer description) -> output."""
+    from grader.graph.vocabulary import OP_OF_MODULE
+    nodes = [{"id": 0, "op": "input", "args": {}, "inputs": [], "shape": None}]
+    for layer in layers:
+        nodes.append({"id": len(nodes), "op": OP_OF_MODULE[layer["type"]], "args": layer["args"],
+                      "inputs": [len(nodes) - 1], "shape": None, "path": f"{len(nodes) - 1}"})
+    return {"nodes": nodes, "output": len(nodes) - 1}
+
+
+def _peak_kib():
+    import resource
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
 def test_a_description_too_large_to_train_is_refused_before_it_is_allocated():
-    import resource
     with torch.device("meta"):
-        huge = [netspec.describe_layer(torch.nn.Flatten()),
-                netspec.describe_layer(torch.nn.Linear(67 * 67, 20_000)),
-                *[netspec.describe_layer(torch.nn.Linear(20_000, 20_000)) for _ in range(3)],  # 1.2 G weights
-                netspec.describe_layer(torch.nn.Linear(20_000, 10))]
-    peak_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB
-    with pytest.raises(NetworkProblem, match="parameters; the training check trains at most"):
+        huge = _claimed_chain(netspec.describe_layer(torch.nn.Flatten()),
+                              netspec.describe_layer(torch.nn.Linear(67 * 67, 20_000)),
+                              *[netspec.describe_layer(torch.nn.Linear(20_000, 20_000)) for _ in range(3)],  # 1.2 G
+                              netspec.describe_layer(torch.nn.Linear(20_000, 10)))
+    peak_before = _peak_kib()
+    with pytest.raises(NetworkProblem, match="parameters; the training check trains at most") as problem:
         fetch_network(_Claims(huge), *cpu_plan("alexnet"))
-    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - peak_before < 200 * 1024  # not 4.8 GB
+    assert problem.value.status == "memory"
+    assert _peak_kib() - peak_before < 200 * 1024  # not 4.8 GB
+
+
+def test_a_parameter_free_activation_bomb_is_refused_before_it_runs():
+    """AdaptiveAvgPool2d((20000, 20000)) has no parameters but would cost the grader 1.6 GB per image."""
+    bomb = _claimed_chain({"type": "AdaptiveAvgPool2d", "args": {"output_size": [20_000, 20_000]}},
+                          {"type": "Flatten", "args": {"start_dim": 1, "end_dim": -1}},
+                          {"type": "Linear", "args": {"in_features": 400_000_000, "out_features": 10, "bias": True}})
+    bomb["nodes"][-1]["op"] = "relu"  # parameter-free all the way: only the activation is big
+    bomb["nodes"][-1]["args"] = {}
+    peak_before = _peak_kib()
+    with pytest.raises(NetworkProblem, match=r"too big to train: one image makes AdaptiveAvgPool2d output "
+                                             r"\(1, 1, 20000, 20000\)") as problem:
+        fetch_network(_Claims(bomb), *cpu_plan("alexnet"))
+    assert problem.value.status == "memory" and _peak_kib() - peak_before < 200 * 1024
+
+
+def test_one_layer_reused_two_hundred_thousand_times_is_refused_before_it_runs():
+    conv = {"type": "Conv2d", "args": {"in_channels": 1, "out_channels": 1, "kernel_size": [3, 3], "stride": [1, 1],
+                                       "padding": [1, 1], "dilation": [1, 1], "groups": 1, "bias": True}}
+    endless = _claimed_chain(*[conv] * 200_000)
+    for node in endless["nodes"][1:]:
+        node["path"] = "0"  # the same instance each time: its parameters count once
+    with pytest.raises(NetworkProblem, match="malformed.*at most|1 to 2000 nodes") as problem:
+        fetch_network(_Claims(endless), *cpu_plan("alexnet"))
+    assert problem.value.status == "invalid"
 
 
 def test_the_sandboxed_worker_answers_the_same_network(reference):
@@ -187,7 +259,8 @@ def test_the_sandboxed_worker_answers_the_same_network(reference):
     ours = fetch_network(reference, plan, size)
     with WorkerSubmission(SOLUTIONS) as worker:
         theirs = fetch_network(worker, plan, size)
-    assert [netspec.describe_layer(m) for m in theirs] == [netspec.describe_layer(m) for m in ours]
+    assert [netspec.describe_layer(m) for m in netspec.static_leaves(theirs)] == \
+        [netspec.describe_layer(m) for m in netspec.static_leaves(ours)]
     x = torch.randn(3, 1, size, size)
     with torch.no_grad():
         torch.testing.assert_close(theirs.eval()(x), ours.eval()(x))  # same seeded weights from the description
