@@ -25,7 +25,7 @@ sys.path.insert(0, str(KIT))
 from grader.autograde.backend import choose_backend  # noqa: E402
 from grader.autograde.runner import Options, autograde  # noqa: E402
 from grader.gradebook import read_gradebook  # noqa: E402
-from grader.spec import MODULES, TASKS  # noqa: E402
+from grader import spec  # noqa: E402
 
 SOLUTIONS = KIT / "solutions"
 SEED = 2024  # which mutant and which packaging each student gets
@@ -33,7 +33,7 @@ SEED = 2024  # which mutant and which packaging each student gets
 
 def _reference(folder):
     folder.mkdir(parents=True)
-    for module in MODULES:
+    for module in spec.modules():
         shutil.copy(SOLUTIONS / f"{module}.py", folder / f"{module}.py")
     return folder
 
@@ -49,7 +49,7 @@ def _notebook(path):
     import nbformat
     from nbformat import v4
     cells = [v4.new_markdown_cell("# 现代卷积神经网络"), v4.new_code_cell("%matplotlib inline\n!pip install d2l")]
-    cells += [v4.new_code_cell((SOLUTIONS / f"{module}.py").read_text()) for module in MODULES]
+    cells += [v4.new_code_cell((SOLUTIONS / f"{module}.py").read_text()) for module in spec.modules()]
     nbformat.write(v4.new_notebook(cells=cells), str(path))
 
 
@@ -75,7 +75,7 @@ def generate_class(root, students):
             if packaging == "notebook":
                 _notebook(root / f"{name}.ipynb")
             elif packaging == "single_py":
-                (root / f"{name}.py").write_text("\n".join((SOLUTIONS / f"{m}.py").read_text() for m in MODULES))
+                (root / f"{name}.py").write_text("\n".join((SOLUTIONS / f"{m}.py").read_text() for m in spec.modules()))
             else:
                 folder = _reference(root / name)
                 if packaging == "zip":
@@ -130,7 +130,7 @@ def main(argv=None):
     rerun_wall = time.perf_counter() - rerun_started
 
     rows = read_gradebook(out / "gradebook.sqlite")
-    full = sum(task.points for task in TASKS)
+    full = sum(task.points for task in spec.tasks())
     reference_full = sum(1 for row, report in rows if kinds[row["name"]].startswith("reference") and report.score == full)
     per_task = defaultdict(float)
     for _, report in rows:

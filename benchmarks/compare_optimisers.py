@@ -34,7 +34,7 @@ def optimisers(model, loop):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--profile", choices=("auto", "cpu", "gpu"), default="auto")
-    parser.add_argument("--models", nargs="+", choices=profiles.MODELS, default=list(profiles.MODELS))
+    parser.add_argument("--models", nargs="+", choices=profiles.models(), default=list(profiles.models()))
     parser.add_argument("--seeds", nargs="+", type=int, default=[0])
     parser.add_argument("--steps", type=int, default=None, help="replace the profile's budget (smoke runs)")
     parser.add_argument("--data", default=None)

@@ -17,7 +17,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from grader.grade import grade  # noqa: E402
-from grader.spec import TASKS, TASKS_BY_NAME  # noqa: E402
+from grader import spec  # noqa: E402
 from grader.submission.inprocess import InProcessSubmission  # noqa: E402
 from grader.submission.worker import WorkerSubmission  # noqa: E402
 from grader.submission.forkserver import fork_server  # noqa: E402
@@ -48,9 +48,9 @@ def _timed(make, tasks):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--submissions", type=int, default=3)
-    parser.add_argument("--tasks", nargs="+", default=[task.name for task in TASKS])
+    parser.add_argument("--tasks", nargs="+", default=[task.name for task in spec.tasks()])
     args = parser.parse_args()
-    tasks = [TASKS_BY_NAME[name] for name in args.tasks]
+    tasks = [spec.task(name) for name in args.tasks]
     print(f"machine: {platform.processor() or platform.machine()}, {platform.platform()}, python {platform.python_version()}")
     started = time.perf_counter()
     fork_server()

@@ -123,7 +123,7 @@ def bare_model(chosen, device, steps, dataset):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--model", choices=profiles.MODELS, default="alexnet")
+    parser.add_argument("--model", choices=profiles.models(), default="alexnet")
     parser.add_argument("--profile", choices=("auto", "cpu", "gpu"), default="auto")
     parser.add_argument("--steps", type=int, default=20)
     parser.add_argument("--workers", type=int, default=4, help="book loop's DataLoader workers (d2l uses 4)")

@@ -3,6 +3,8 @@ import argparse
 import importlib
 import sys
 
+from grader import spec
+
 # command -> "module:function" taking the parsed args and returning an exit code (imported lazily)
 COMMANDS = {
     "grade": "grader.commands.grade:run",
@@ -25,7 +27,7 @@ def build_parser():
     grade.add_argument("--profile", default="auto", choices=("auto", "gpu", "cpu"), help="training profile")
 
     train = sub.add_parser("train", help="train one network on Fashion-MNIST and give a verdict")
-    train.add_argument("model", choices=("alexnet", "vgg", "nin"))
+    train.add_argument("model", choices=spec.training_models())
     train.add_argument("--profile", default="auto", choices=("auto", "gpu", "cpu"))
     train.add_argument("--submission", default=None, help="folder with the builders (default: the reference); "
                        "its code runs in the sandboxed worker and only its description is trained")

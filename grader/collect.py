@@ -12,7 +12,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from grader.spec import MODULES
+from grader import spec
 
 # .py names the loader never imports as answers (grader.submission.loader.NOT_ANSWERS; kept in step by a test)
 NOT_ANSWERS = re.compile(r"^(test_.*|.*_test|conftest|setup|__init__|__main__)$")
@@ -137,7 +137,7 @@ def _staged_file_name(path):
     """`alice.py` stays `alice.py`; a name Python cannot import (`alice-smith.py`, `test_x.py`) becomes
     `submission.py`, so the loader still finds the graded functions inside (it skips test files and odd names)."""
     stem, suffix = path.stem, path.suffix.lower()  # the loader only looks at lower-case .py/.ipynb
-    if suffix != ".py" or stem in MODULES:
+    if suffix != ".py" or stem in spec.modules():
         return stem + suffix
     if stem.isidentifier() and stem.isascii() and not NOT_ANSWERS.match(stem):
         return stem + ".py"

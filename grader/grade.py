@@ -2,11 +2,9 @@
 import platform
 import time
 
-from grader import __version__
+from grader import __version__, spec
 from grader.checks import check_for
-from grader.checks.builders import SEED
 from grader.results import Report, Status, TaskResult
-from grader.spec import TASKS, TRAINING_TASKS
 
 
 def environment(**extra):
@@ -14,7 +12,7 @@ def environment(**extra):
     import torch
     return {"kit_version": __version__, "torch": torch.__version__, "hypothesis": hypothesis.__version__,
             "python": platform.python_version(), "platform": platform.platform(),
-            "device": "cuda" if torch.cuda.is_available() else "cpu", "describe_seed": SEED,
+            "device": "cuda" if torch.cuda.is_available() else "cpu", "describe_seed": spec.DESCRIBE_SEED,
             "hypothesis_profile": "derandomized, no database", **extra}
 
 
@@ -22,7 +20,7 @@ def grade_task(task, submission, options=None):
     """One task's result; a crash inside the grader itself becomes an `error` result, never an exception."""
     started = time.perf_counter()
     try:
-        result = check_for(task.name)(submission, **(options or {}))
+        result = check_for(task)(submission, task=task, **(options or {}))
     except Exception as error:  # a bug in a check must not hide the other tasks
         result = TaskResult(task.name, 0, task.points, Status.ERROR,
                             f"the grader failed while checking this task ({type(error).__name__}: {error}); "
@@ -43,7 +41,7 @@ def note_loading(report, submission):
 
 def grade(submission, tasks=None, train=False, training_options=None, on_result=None):
     """Report for `submission` (any backend). Training tasks run only when `train` and their builders passed."""
-    tasks = list(tasks or (TASKS + (TRAINING_TASKS if train else ())))
+    tasks = list(tasks or (spec.tasks() + (spec.training_tasks() if train else ())))
     report = note_loading(Report(submission=submission.name, environment=environment()), submission)
     for task in tasks:
         failed_needs = [need for need in task.needs if (r := report.task(need)) is not None and not r.passed]
@@ -51,7 +49,7 @@ def grade(submission, tasks=None, train=False, training_options=None, on_result=
             result = TaskResult(task.name, 0, task.points, Status.SKIPPED,
                                 f"not trained: fix {', '.join(failed_needs)} first (its checks fail)")
         else:
-            result = grade_task(task, submission, training_options if task in TRAINING_TASKS else None)
+            result = grade_task(task, submission, training_options if task.is_training else None)
         report.tasks.append(result)
         if on_result:
             on_result(result)

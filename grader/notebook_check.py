@@ -1,15 +1,15 @@
 """What a released notebook's last cell calls: grade the notebook's own functions in place and print the table."""
-from grader.spec import MODULES, TASKS
+from grader import spec
 
 
 def grade_namespace(namespace, assignment=None, timeout=60.0):
     """Report for the functions in `namespace` (a notebook's globals()), on `assignment`'s tasks (None: all)."""
-    if assignment is not None and assignment not in MODULES:
-        raise ValueError(f"unknown assignment {assignment!r}; use one of {', '.join(MODULES)}")
+    if assignment is not None and assignment not in spec.modules():
+        raise ValueError(f"unknown assignment {assignment!r}; use one of {', '.join(spec.modules())}")
     # imported here, not at the top: the grader reads this module's import from notebooks it grades
     from grader.grade import grade
     from grader.submission.namespace import NamespaceSubmission
-    tasks = [task for task in TASKS if assignment in (None, task.module)]
+    tasks = [task for task in spec.tasks() if assignment in (None, task.module)]
     submission = NamespaceSubmission(namespace, name=f"this notebook ({assignment or 'all tasks'})", timeout=timeout)
     try:
         return grade(submission, tasks=tasks)

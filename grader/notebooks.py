@@ -13,56 +13,19 @@ from pathlib import Path
 import nbformat
 from nbformat import v4
 
-from grader.release import strip_solutions
-from grader.spec import MODULES, TASKS, VGG11_ARCH
+from grader import spec
+from grader.markers import strip_solutions
 
 METADATA_KEY = "d2l_grader"
 INPUT = (1, 1, 224, 224)  # one Fashion-MNIST image, upsampled as the book does
-INTROS = {
-    "counting": ("Counting a CNN: sizes, parameters, shapes and FLOPs", "§6.3 and §7.1", """\
-Before building the book's networks, build the tools that explain them. You will write four small
-functions: the output size of one convolution or pooling along one axis (the formula of §6.3, 填充和步幅),
-the number of trainable parameters of any `nn.Module`, the output shape after each layer of an
-`nn.Sequential` (the printout the book uses to walk through AlexNet, VGG and NiN), and the number of
-floating-point operations of a forward pass.
-
-Shapes and numbers to expect: AlexNet's first convolution (kernel 11, stride 4, padding 1) turns 224
-pixels into 54; a parameter shared by two layers counts once; BatchNorm's running statistics are not
-parameters; a multiply-add counts as 2 FLOPs, as `torch.utils.flop_counter` counts them."""),
-    "alexnet": ("AlexNet", "§7.1 深度卷积神经网络（AlexNet）", """\
-Build AlexNet the way the book trains it on Fashion-MNIST: one input channel, images upsampled to
-224×224, ten classes. Five convolutions and three max-pools extract features; three fully connected
-layers with dropout classify them. Work out why the first `nn.Linear` takes 6400 inputs, and compute that
-width from `input_size` instead of typing it, so the network also works on other image sizes."""),
-    "vgg": ("VGG", "§7.2 使用块的网络（VGG）", """\
-VGG builds a deep network from one repeated idea: a block of 3×3 convolutions followed by a 2×2
-max-pool that halves the height and width. First write `vgg_block`, then `vgg`, which chains one block
-per `(num_convs, out_channels)` pair of `conv_arch` and ends with the same three-layer classifier as
-AlexNet. With the book's VGG-11 architecture `((1, 64), (1, 128), (2, 256), (2, 512), (2, 512))` five
-blocks shrink 224 to 7."""),
-    "nin": ("Network in Network (NiN)", "§7.3 网络中的网络（NiN）", """\
-NiN replaces AlexNet's huge fully connected layers with 1×1 convolutions: each `nin_block` is one
-ordinary convolution followed by two 1×1 convolutions, each with a ReLU, acting like a small dense layer
-applied at every pixel. The last block outputs one channel per class, and a global average pool turns
-each channel into one logit, so the network has no `nn.Linear` at all and far fewer parameters."""),
-}
-# network to trace for the "shapes to expect" table: builder, its arguments, what its nn.Sequential children are
-TRACED = {"alexnet": ("alexnet", {}, "Sequential"), "vgg": ("vgg", {"conv_arch": VGG11_ARCH}, "vgg_block"),
-          "nin": ("nin", {}, "nin_block")}
-SCRATCH = {
-    "counting": "# conv_output_size(224, kernel_size=11, stride=4, padding=1)\n"
-                "# count_params(nn.Linear(4, 3))",
-    "alexnet": "import torch\n\n# net = alexnet()\n# X = torch.zeros(1, 1, 224, 224)\n# for layer in net:\n"
-               "#     X = layer(X)\n#     print(layer.__class__.__name__, 'output shape:', X.shape)",
-    "vgg": "import torch\n\n# net = vgg(((1, 64), (1, 128), (2, 256), (2, 512), (2, 512)))\n# X = torch.zeros(1, 1, 224, 224)\n"
-           "# for block in net:\n#     X = block(X)\n#     print(block.__class__.__name__, 'output shape:', X.shape)",
-    "nin": "import torch\n\n# net = nin()\n# X = torch.zeros(1, 1, 224, 224)\n# for layer in net:\n"
-           "#     X = layer(X)\n#     print(layer.__class__.__name__, 'output shape:', X.shape)",
-}
 CHECK_CELL = ("# Grades the functions defined in this notebook, as they are now, and prints your points.\n"
               "# After changing a function, run its cell again, then this one.\n"
               "from grader.notebook_check import check\n"
               "check(globals(), {assignment!r})")
+
+
+def _assignment(module):
+    return next(a for a in spec.assignments() if a.module == module)
 
 
 def _load_solution(path):
@@ -99,10 +62,11 @@ def _output_shape(layer, shape):
 
 def _shape_table(path, assignment):
     """Markdown table of the reference network's output shape after each top-level layer."""
-    if assignment not in TRACED:
+    traced = _assignment(assignment).notebook.traced
+    if not traced:
         return ""
     import torch
-    builder, kwargs, block = TRACED[assignment]
+    builder, kwargs, block = traced
     with torch.device("meta"):  # no memory, no initialisation cost: only the layers' hyper-parameters are read
         net = getattr(_load_solution(path), builder)(**kwargs)
     shape, rows = INPUT, []
@@ -135,8 +99,9 @@ def _segments(stub_source, graded):
 def build_notebook(path, assignment):
     """The released notebook for `solutions/<assignment>.py` at `path` (an nbformat NotebookNode)."""
     path = Path(path)
-    tasks = {task.name: task for task in TASKS if task.module == assignment}
-    title, section, prose = INTROS[assignment]
+    declared = _assignment(assignment)
+    tasks = {task.name: task for task in declared.tasks}
+    title, section, prose = declared.notebook.title, declared.notebook.section, declared.notebook.intro
     points = sum(task.points for task in tasks.values())
     intro = (f"# {title} — d2l-zh v2 {section}\n\n{prose}{_shape_table(path, assignment)}\n\n"
              f"**How to work.** Replace each `raise NotImplementedError` in the cells tagged *graded* with your "
@@ -157,7 +122,7 @@ def build_notebook(path, assignment):
                                           id=f"{assignment}-about-{task}"))
         cells.append(v4.new_code_cell(text, id=f"{assignment}-task-{task}", metadata={
             METADATA_KEY: {"role": "graded", "task": task, "points": tasks[task].points}, "tags": ["graded"]}))
-    cells.append(v4.new_code_cell(f"# Try your functions here (not graded), for example:\n{SCRATCH[assignment]}",
+    cells.append(v4.new_code_cell(f"# Try your functions here (not graded), for example:\n{declared.notebook.scratch}",
                                   id=f"{assignment}-scratch", metadata={METADATA_KEY: {"role": "scratch"}}))
     cells.append(v4.new_markdown_cell("## Check your work\n\nRun this cell after running the cells above.",
                                       id=f"{assignment}-about-check"))
@@ -179,8 +144,8 @@ def notebook_text(notebook):
 def planned_notebooks(solutions="solutions"):
     """Release output for notebooks: {"notebooks/<assignment>.ipynb": file text} for each assignment solution."""
     files = {}
-    for assignment in MODULES:
-        path = Path(solutions) / f"{assignment}.py"
-        if path.exists():
-            files[f"notebooks/{assignment}.ipynb"] = notebook_text(build_notebook(path, assignment))
+    for declared in spec.assignments():
+        path = Path(solutions) / f"{declared.module}.py"
+        if declared.notebook and path.exists():
+            files[f"notebooks/{declared.module}.ipynb"] = notebook_text(build_notebook(path, declared.module))
     return files

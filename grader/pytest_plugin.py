@@ -58,21 +58,21 @@ class GradingSession:
             for need in task.needs:  # a training task runs only on builders that pass: grade those first
                 self.result(_task(need))
             failed = [need for need in task.needs if not self.results[need].passed]
-            if task.name.startswith("train_") and self.config.getoption("no_train"):
+            if task.is_training and self.config.getoption("no_train"):
                 result = TaskResult(task.name, 0, task.points, Status.SKIPPED, "training switched off (--no-train)")
             elif failed:
                 result = TaskResult(task.name, 0, task.points, Status.SKIPPED,
                                     f"not trained: fix {', '.join(failed)} first (its checks fail)")
             else:
                 options = {"profile": self.config.getoption("train_profile"), "data_root": self.config.getoption("data")}
-                result = grade_task(task, self.submission(), options if task.name.startswith("train_") else None)
+                result = grade_task(task, self.submission(), options if task.is_training else None)
             self.results[task.name] = result
         return self.results[task.name]
 
 
 def _task(name):
-    from grader.spec import TASKS_BY_NAME
-    return TASKS_BY_NAME[name]
+    from grader import spec
+    return spec.task(name)
 
 
 def pytest_configure(config):
@@ -125,8 +125,8 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         return
     from grader.report.table import render
     from grader.results import Report
-    from grader.spec import ALL_TASKS
-    report = Report(session.folder, [session.results[t.name] for t in ALL_TASKS if t.name in session.results])
+    from grader import spec
+    report = Report(session.folder, [session.results[t.name] for t in spec.all_tasks() if t.name in session.results])
     if session.loaded is not None:  # syntax errors, failed imports, duplicates: said under the table
         from grader.grade import note_loading
         note_loading(report, session.loaded)

@@ -1,40 +1,16 @@
 """Release: regenerate what students receive in assignments/ from solutions/ (solution markers -> stubs).
 
-The .py skeletons are written here; the notebooks (assignments/notebooks/*.ipynb) by grader.notebooks.
+The .py skeletons are written here (grader.markers turns solution regions into stubs); the notebooks
+(assignments/notebooks/*.ipynb) by grader.notebooks.
 """
-import re
 import sys
 from pathlib import Path
 
-BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
+from grader.markers import MarkerError, strip_solutions
+from grader.notebooks import planned_notebooks
+
 HEADER = ('# Generated from solutions/{name} by `python -m grader release` — do not edit by hand.\n'
           '# Students: replace each `raise NotImplementedError` with your code, then run `pytest`.\n')
-
-
-class MarkerError(ValueError):
-    """Solution markers that are unbalanced or nested; says file and line."""
-
-
-def strip_solutions(source, origin="<source>"):
-    """`source` with every BEGIN/END SOLUTION region replaced by a 'your code here' stub at the same indent."""
-    out, region_start, indent = [], None, ""
-    for number, line in enumerate(source.splitlines(keepends=True), start=1):
-        marker = line.strip()
-        if marker == BEGIN:
-            if region_start is not None:
-                raise MarkerError(f"{origin}:{number}: {BEGIN} inside the region opened at line {region_start} "
-                                  f"(markers cannot nest)")
-            region_start, indent = number, re.match(r"\s*", line).group(0)
-            out.append(f"{indent}# your code here\n{indent}raise NotImplementedError\n")
-        elif marker == END:
-            if region_start is None:
-                raise MarkerError(f"{origin}:{number}: {END} without a matching {BEGIN}")
-            region_start = None
-        elif region_start is None:
-            out.append(line)
-    if region_start is not None:
-        raise MarkerError(f"{origin}:{region_start}: {BEGIN} is never closed by {END}")
-    return "".join(out)
 
 
 def skeleton(path):
@@ -48,7 +24,6 @@ def planned_files(solutions="solutions"):
     for path in sorted(Path(solutions).glob("*.py")):
         files[path.name] = skeleton(path) if path.name != "__init__.py" else \
             '"""Your work for d2l-zh v2 §7.1–7.3: fill in the functions, then run `pytest`."""\n'
-    from grader.notebooks import planned_notebooks  # imported here: grader.notebooks imports this module
     files.update(planned_notebooks(solutions))
     return files
 

@@ -6,7 +6,7 @@ import pytest
 from grader.checks.counting import check_conv_output_size, check_count_params
 from grader.grade import grade
 from grader.results import Status
-from grader.spec import TASKS_BY_NAME
+from grader import spec
 from grader.submission import call, measure
 from grader.submission.inprocess import InProcessSubmission
 from tests.mutants import SOLUTIONS, reference_copy
@@ -51,7 +51,7 @@ def test_a_broken_file_hides_nothing_else(tmp_path):
     folder = reference_copy(tmp_path / "s")
     (folder / "nin.py").write_text("def nin_block(:\n")  # syntax error
     (folder / "alexnet.py").write_text("import sys\nsys.exit(3)\n")  # exits at import
-    report = grade(InProcessSubmission(folder), tasks=[TASKS_BY_NAME[n] for n in ("nin", "alexnet", "vgg_block")])
+    report = grade(InProcessSubmission(folder), tasks=[spec.task(n) for n in ("nin", "alexnet", "vgg_block")])
     by_name = {t.name: t for t in report.tasks}
     assert by_name["nin"].status is Status.MISSING and "SyntaxError" in by_name["nin"].feedback
     assert by_name["alexnet"].status is Status.MISSING and "SystemExit" in by_name["alexnet"].feedback
@@ -88,7 +88,7 @@ def test_a_package_with_relative_imports_loads_as_assignments(tmp_path):
     folder = reference_copy(tmp_path / "s")
     (folder / "nin.py").write_text("from .counting import conv_output_size\nfrom assignments.vgg import vgg_block\n"
                                    + (SOLUTIONS / "nin.py").read_text())
-    report = grade(InProcessSubmission(folder), tasks=[TASKS_BY_NAME["nin_block"]])
+    report = grade(InProcessSubmission(folder), tasks=[spec.task("nin_block")])
     assert report.tasks[0].passed
 
 

@@ -9,7 +9,7 @@ import importlib
 import importlib.util
 from dataclasses import dataclass
 
-from grader.spec import TASKS
+from grader import spec
 
 
 @dataclass(frozen=True)
@@ -45,10 +45,9 @@ def warm_up():
     """Import what grading needs (torch, hypothesis, every check) before a grader child says it is ready."""
     import grader.commands.grade  # noqa: F401
     import grader.grade  # noqa: F401
-    from grader.checks import CHECKS
-    for module_name in sorted({target.split(":")[0] for target in CHECKS.values()}):
+    for module_name in sorted({task.check.split(":")[0] for task in spec.all_tasks()}):
         try:
-            importlib.import_module(f"grader.checks.{module_name}")
+            importlib.import_module(module_name)
         except ImportError:  # a check still missing becomes that task's `error` result, as in grader.grade
             pass
 
@@ -61,7 +60,7 @@ class TrainingTurn:
         self.lock_path, self.lock = lock_path, None
 
     def on_result(self, result):
-        if self.lock_path and self.lock is None and result.name == TASKS[-1].name:  # training tasks come next
+        if self.lock_path and self.lock is None and result.name == spec.tasks()[-1].name:  # training comes next
             self.lock = open(self.lock_path, "a")
             fcntl.flock(self.lock, fcntl.LOCK_EX)
 

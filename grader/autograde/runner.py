@@ -17,7 +17,7 @@ from grader.gradebook import Gradebook
 from grader import scratch
 from grader.scratch import owned_folder, remove_abandoned
 from grader.results import Report, Status, TaskResult
-from grader.spec import TASKS, TRAINING_TASKS
+from grader import spec
 
 GRADEBOOK = "gradebook.sqlite"
 JOB_TIMEOUT = 20 * 60        # seconds for one submission without training: a last resort above the worker's limits
@@ -69,7 +69,7 @@ def resolve_profile(train, profile):
 
 
 def grading_config(train, profile, backend):
-    tasks = TASKS + (TRAINING_TASKS if train else ())
+    tasks = spec.tasks() + (spec.training_tasks() if train else ())
     return {"kit_version": __version__, "train": bool(train), "profile": profile, "isolation": backend.isolation,
             "tasks": [[t.name, t.module, t.points, list(t.needs)] for t in tasks]}
 

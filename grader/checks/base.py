@@ -3,7 +3,7 @@ from hypothesis import HealthCheck, Phase, Verbosity, given, settings
 from hypothesis.errors import HypothesisException
 
 from grader.results import Status, TaskResult
-from grader.spec import TASKS_BY_NAME
+from grader import spec
 
 # Every student meets the same examples: derandomized, no example database (nothing is written into the
 # student's folder), no deadline (a worker round trip is not the student's fault), only the first bug reported.
@@ -98,7 +98,7 @@ def run_stages(task_name, stages):
 
     A stage that aborts (not implemented, missing, timeout...) ends the task with that status.
     """
-    points = TASKS_BY_NAME[task_name].points
+    points = spec.task(task_name).points
     total = sum(stage.weight for stage in stages)
     earned, first = 0.0, None
     for stage in stages:

@@ -2,7 +2,7 @@
 import csv
 import io
 
-from grader.spec import ALL_TASKS
+from grader import spec
 
 FIXED_COLUMNS = ("student",)
 TRAILING_COLUMNS = ("total", "max_total", "state", "note")
@@ -12,7 +12,7 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")  # spreadsheet apps run cell
 def task_columns(reports):
     """Task names present in any report, in the kit's task order (unknown names last, sorted)."""
     present = {task.name for report in reports for task in report.tasks}
-    known = [task.name for task in ALL_TASKS if task.name in present]
+    known = [task.name for task in spec.all_tasks() if task.name in present]
     return known + sorted(present - set(known))
 
 

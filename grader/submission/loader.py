@@ -16,7 +16,7 @@ from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
-from grader.spec import FUNCTIONS, MODULES, TASKS_BY_NAME
+from grader import spec
 from grader.submission.answering import MissingFunction, _short_traceback
 from grader.submission.notebook import read_notebook
 
@@ -32,8 +32,9 @@ class SubmissionNotFound(Exception):
 class LoadedPackage:
     """The student's modules (source name -> module or None) and why any of them failed to load."""
 
-    def __init__(self, folder, modules, problems, notes=(), chosen=None, unreadable=None, files=None):
+    def __init__(self, folder, modules, problems, notes=(), chosen=None, unreadable=None, files=None, homes=None):
         self.folder, self.modules, self.problems, self.notes = folder, modules, problems, list(notes)
+        self.homes = dict(homes or {})            # graded name -> the module it belongs in ("vgg_block" -> "vgg")
         self.chosen = dict(chosen or {})          # graded name -> the module whose definition is graded
         self.unreadable = dict(unreadable or {})  # source -> (why, graded names it seems to hold)
         self.files = dict(files or {})            # module -> the file it came from ("vgg.ipynb")
@@ -43,7 +44,7 @@ class LoadedPackage:
         function = getattr(self.modules.get(self.chosen.get(name)), name, None)
         if callable(function):
             return function
-        home = TASKS_BY_NAME[name].module if name in TASKS_BY_NAME else None
+        home = self.homes.get(name)
         candidates = [home] + [m for m in self.modules if m != home] if home else list(self.modules)
         for module_name in candidates:
             function = getattr(self.modules.get(module_name), name, None)
@@ -99,15 +100,15 @@ def _submission_files(path):
                         if p.suffix in (".py", ".ipynb") and not p.name.startswith(".") and p.is_file()), True
 
 
-def _graded_defs(path):
+def _graded_defs(path, functions):
     """Graded name -> its last top-level `def` node in a .py file ({} when unreadable or unparsable)."""
     try:
         tree = ast.parse(path.read_text(encoding="utf-8-sig"))
     except (OSError, SyntaxError, ValueError):
         text = path.read_text(encoding="utf-8", errors="replace") if path.exists() else ""
-        return {name: None for name in FUNCTIONS if re.search(rf"def\s+{name}\s*\(", text)}
+        return {name: None for name in functions if re.search(rf"def\s+{name}\s*\(", text)}
     return {node.name: node for node in tree.body
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name in FUNCTIONS}
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name in functions}
 
 
 def is_stub(node):
@@ -122,24 +123,26 @@ def is_stub(node):
     return bool(body) and all(raises_not_implemented(statement) for statement in body)
 
 
-def load_package(folder, extra_sources=None, guard=nullcontext):
+def load_package(folder, extra_sources=None, guard=nullcontext, graded=None):
     """Import the submission at `folder` (a folder, or one .py/.ipynb file) as `assignments.<source>`.
 
-    `extra_sources` maps module name -> (source text, origin) for code given as text; a `.py` file of the
-    same name wins. Each import runs inside `guard()` (the in-process backend's time limit). Errors are
-    recorded per source, never raised.
+    `graded` maps each assignment module to the function names graded in it (default: grader.spec's registry;
+    the sandboxed worker is told them in its spawn request). `extra_sources` maps module name -> (source text,
+    origin) for code given as text; a `.py` file of the same name wins. Each import runs inside `guard()` (the
+    in-process backend's time limit). Errors are recorded per source, never raised.
     """
+    graded = {str(module): [str(name) for name in names] for module, names in (graded or spec.graded_names()).items()}
     folder, files, whole_folder = _submission_files(Path(folder).resolve())
     _forget_package()
-    loaded = _Loading(problems={}, modules={}, notes=[], unreadable={}, origins={})
+    loaded = _Loading(problems={}, modules={}, notes=[], unreadable={}, origins={}, graded=graded)
     _make_package(folder, loaded.problems, run_init=whole_folder)
     importlib.invalidate_caches()
     _load_python({p.stem: p for p in files if p.suffix == ".py"}, dict(extra_sources or {}), loaded, guard)
     for path in (p for p in files if p.suffix == ".ipynb"):
         _load_notebook(path, loaded)
-    chosen = _choose(loaded.modules, loaded.origins, loaded.notes)
+    chosen = _choose(loaded.modules, loaded.origins, loaded.notes, loaded.homes)
     return LoadedPackage(folder, loaded.modules, loaded.problems, loaded.notes, chosen, loaded.unreadable,
-                         {key: origin[0] for key, origin in loaded.origins.items()})
+                         {key: origin[0] for key, origin in loaded.origins.items()}, loaded.homes)
 
 
 @dataclass
@@ -149,20 +152,31 @@ class _Loading:
     notes: list
     unreadable: dict  # source -> (why, with the file's name; graded names it seems to define)
     origins: dict     # source -> (file name, graded name -> (where in the file, its def node))
+    graded: dict      # assignment module -> graded function names
+
+    @property
+    def functions(self):
+        return tuple(name for names in self.graded.values() for name in names)
+
+    @property
+    def homes(self):
+        return {name: module for module, names in self.graded.items() for name in names}
 
 
 def _load_python(python_files, extra_sources, loaded, guard=nullcontext):
     """The assignment modules (None when absent), then any other .py defining a graded function, then text."""
-    others = [stem for stem, path in python_files.items() if stem not in MODULES and stem.isidentifier()
-              and not NOT_ANSWERS.match(stem) and _graded_defs(path)]
-    for name in list(MODULES) + others + [n for n in extra_sources if n not in MODULES]:
+    modules = list(loaded.graded)
+    others = [stem for stem, path in python_files.items() if stem not in modules and stem.isidentifier()
+              and not NOT_ANSWERS.match(stem) and _graded_defs(path, loaded.functions)]
+    for name in modules + others + [n for n in extra_sources if n not in modules]:
         full = f"{PACKAGE}.{name}"
         try:
             if name in python_files:
                 with guard():
                     loaded.modules[name] = importlib.import_module(full)
                 loaded.origins[name] = (python_files[name].name,
-                                        {n: ("", node) for n, node in _graded_defs(python_files[name]).items()})
+                                        {n: ("", node) for n, node in
+                                         _graded_defs(python_files[name], loaded.functions).items()})
             elif name in extra_sources:
                 loaded.modules[name] = _module_from_source(full, *extra_sources[name])
             else:
@@ -172,19 +186,20 @@ def _load_python(python_files, extra_sources, loaded, guard=nullcontext):
             loaded.modules[name], loaded.problems[name] = None, _short_traceback(error)
             if name in others:  # not named after an assignment: say which file, and what it would have held
                 loaded.unreadable[name] = (f"{name}.py could not be loaded: {loaded.problems[name]}",
-                                           tuple(_graded_defs(python_files[name])))
+                                           tuple(_graded_defs(python_files[name], loaded.functions)))
 
 
 def _load_notebook(path, loaded):
     taken = {key for key, module in loaded.modules.items() if module is not None or key in loaded.problems}
     key = _notebook_key(path.stem, taken | set(loaded.origins))
-    notebook = read_notebook(path, FUNCTIONS)
+    notebook = read_notebook(path, loaded.functions)
     loaded.notes.extend(notebook.notes)
     if notebook.problem:
         loaded.modules[key], loaded.problems[key] = None, notebook.problem
         loaded.unreadable[key] = (notebook.problem, notebook.mentions)
         return
-    loaded.modules[key], defined = _module_from_notebook(f"{PACKAGE}.{key}", notebook, loaded.notes)
+    loaded.modules[key], defined = _module_from_notebook(f"{PACKAGE}.{key}", notebook, loaded.notes,
+                                                         loaded.functions)
     loaded.origins[key] = (path.name, {name: (d.where, d.node) for name, d in defined.items()})
 
 
@@ -199,14 +214,13 @@ def _notebook_key(stem, taken):
     return key
 
 
-def _choose(modules, origins, notes):
+def _choose(modules, origins, notes, homes):
     """Graded name -> module whose copy is graded: the first implemented copy, .py files before notebooks.
 
     `origins`: module -> (file name, graded name -> (where in the file, its def node or None)).
     """
     chosen = {}
-    for name in FUNCTIONS:
-        home = TASKS_BY_NAME[name].module
+    for name, home in homes.items():
         order = sorted(origins, key=lambda key: (origins[key][0].endswith(".ipynb"),
                                                  Path(origins[key][0]).stem != home, origins[key][0]))
         copies, seen = [], set()
@@ -229,7 +243,7 @@ def _choose(modules, origins, notes):
     return chosen
 
 
-def _module_from_notebook(full_name, notebook, notes):
+def _module_from_notebook(full_name, notebook, notes, functions):
     """Run a notebook's kept definitions one by one into a fresh module; -> (module, name -> Definition run)."""
     module = types.ModuleType(full_name)
     module.__package__, module.__file__ = PACKAGE, str(notebook.path)
@@ -253,7 +267,7 @@ def _module_from_notebook(full_name, notebook, notes):
                 notes.append(f"{notebook.path.name} {definition.where}: `{definition.text}` failed ({why}); "
                              f"{', '.join(definition.names)} is not defined")
             continue
-        defined.update({name: definition for name in definition.names if name in FUNCTIONS})
+        defined.update({name: definition for name in definition.names if name in functions})
     for (text, why), places in failed_imports.items():
         used = ", ".join(sorted({name.split(".")[0] for name in _bound_by(text)})) or "it"
         notes.append(f"{notebook.path.name} {' and '.join(places)}: `{text}` failed ({why}); this costs points only "

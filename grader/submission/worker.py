@@ -20,6 +20,7 @@ import threading
 import time
 from pathlib import Path
 
+from grader import spec
 from grader.results import Status
 from grader import scratch
 from grader.scratch import owned_folder
@@ -257,6 +258,7 @@ class WorkerSubmission:
     def _request(self):
         server = fork_server()
         return {"op": "spawn", "folder": str(self._work / "submission"), "work": str(self._work),
+                "graded": spec.graded_names(),  # the registry's names: the worker's own copy may lack a test's
                 "limits": self.limits.to_dict(), "skip": dict(self._skip), **self._options,
                 "read_only": server.read_only, "hidden": server.hidden + self._options["hidden"]}
 

@@ -177,13 +177,13 @@ def write_thresholds(calibration, path=None):
     return path
 
 
-def calibrate(profile, models=profiles.MODELS, seeds=range(5), broken_seeds=range(1), data_root=None, write=True,
+def calibrate(profile, models=None, seeds=range(5), broken_seeds=range(1), data_root=None, write=True,
               log=print, run_log=None, note=None):
     """Calibrate `models` under `profile`, keep the other entries, write thresholds.py; -> the whole table."""
     run_log = RunLog(run_log or Path("runs") / f"calibration-{profile}.jsonl")
     table = {}
     started = time.perf_counter()
-    for model in models:
+    for model in models or profiles.models():
         entry = calibrate_model(model, profile, list(seeds), list(broken_seeds), run_log, data_root, log)
         table = read_thresholds()  # another model's calibration may have finished meanwhile
         if note:
@@ -204,7 +204,7 @@ def markdown_table(table):
             "|---|---|---|---|---|---|"]
     for profile in ("cpu", "gpu"):
         for model, entry in table.get(profile, {}).items():
-            loop = profiles.LOOPS[(profile, model)]
+            loop = profiles.loop_config(model, profile)
             budget = f"{loop.steps} steps × {loop.batch_size}, {loop.input_size} px"
             reference = entry.get("reference")
             measured = (f"{reference['mean']:.3f} / {reference['min']:.3f} ({len(reference['seeds'])})"

@@ -30,7 +30,7 @@ def _device_name(device):
 def _verdict_feedback(profile, accuracy):
     if not profile.calibrated_budget:  # advice about ReLUs would be a guess: say only what the run shows
         verdict = "passed" if accuracy >= profile.threshold else "failed"
-        calibrated = profiles.LOOPS[(profile.name, profile.model)].steps
+        calibrated = profiles.loop_config(profile.model, profile.name).steps
         return verdict, (f"test accuracy {accuracy:.3f} after {profile.loop.steps} steps; the threshold "
                          f"{profile.threshold:.2f} is calibrated for {calibrated} steps, so this is indicative "
                          f"only ({verdict} against it).")

@@ -18,7 +18,7 @@ from grader.autograde.backend import SANDBOX, choose_backend
 from grader.autograde.runner import Options, autograde
 from grader.gradebook import read_gradebook
 from grader.results import Status
-from grader.spec import TASKS
+from grader import spec
 
 KIT = Path(__file__).resolve().parents[2]
 SOLUTIONS = KIT / "solutions"
@@ -27,11 +27,11 @@ HOSTILE = KIT / "tests" / "hostile"
 
 
 def _points(module):
-    return sum(task.points for task in TASKS if task.module == module)
+    return sum(task.points for task in spec.tasks() if task.module == module)
 
 
 def _tasks(module):
-    return [task.name for task in TASKS if task.module == module]
+    return [task.name for task in spec.tasks() if task.module == module]
 
 
 def _with_attack(module, attack_path):

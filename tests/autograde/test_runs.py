@@ -9,11 +9,11 @@ import pytest
 from grader.autograde.runner import RETRY_PREFIX, UsageError, autograde
 from grader.gradebook import Gradebook, GradebookBusy, read_gradebook
 from grader.results import Report, Status
-from grader.spec import TASKS
+from grader import spec
 from tests.autograde.helpers import make_student, options
 
-ALL = [task.name for task in TASKS]
-POINTS = {task.name: task.points for task in TASKS}
+ALL = [task.name for task in spec.tasks()]
+POINTS = {task.name: task.points for task in spec.tasks()}
 
 
 def _class(root):
@@ -39,7 +39,7 @@ def test_outputs_follow_their_schemas(tmp_path, fake_backend):
 
     db = sqlite3.connect(out / "gradebook.sqlite")
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert db.execute("SELECT count(*) FROM results").fetchone()[0] == 4 * len(TASKS)
+    assert db.execute("SELECT count(*) FROM results").fetchone()[0] == 4 * len(spec.tasks())
     run = json.loads(db.execute("SELECT environment FROM runs").fetchone()[0])
     assert {"kit_version", "torch", "device", "seeds", "isolation"} <= set(run) and run["isolation"] == "fake-for-tests"
     db.close()
@@ -58,7 +58,7 @@ def test_outputs_follow_their_schemas(tmp_path, fake_backend):
         assert data == report.to_dict()
         assert set(data) == set(Report("x").to_dict()) and data["submission"] == row["name"]
         assert [set(t) for t in data["tasks"]] == [{"name", "score", "max_score", "status", "feedback", "example",
-                                                    "output", "duration"}] * len(TASKS)
+                                                    "output", "duration"}] * len(spec.tasks())
 
         gradescope = json.loads((out / "gradescope" / row["name"] / "results.json").read_text())
         assert gradescope["score"] == sum(test["score"] for test in gradescope["tests"]) == report.score
@@ -103,7 +103,7 @@ def test_rerun_skips_force_and_only_regrade_changes_are_noticed(tmp_path, fake_b
     db = sqlite3.connect(out / "gradebook.sqlite")
     # every student now has one row per task, training tasks included, and nothing twice
     assert db.execute("SELECT count(*), count(DISTINCT name || '/' || task) FROM results").fetchone() == (
-        4 * (len(TASKS) + 3),) * 2
+        4 * (len(spec.tasks()) + 3),) * 2
 
 
 def test_submissions_are_graded_in_parallel_processes(tmp_path, fake_backend):
@@ -190,9 +190,9 @@ def test_training_tasks_take_turns_on_the_gpu(tmp_path):
             except BlockingIOError:
                 return True
 
-    turn.on_result(TaskResult(TASKS[0].name, 0, 5, Status.PASSED))
+    turn.on_result(TaskResult(spec.tasks()[0].name, 0, 5, Status.PASSED))
     assert not lock_path.exists() or not held_elsewhere()  # the fast checks run side by side
-    turn.on_result(TaskResult(TASKS[-1].name, 0, 5, Status.PASSED))  # the training tasks come next
+    turn.on_result(TaskResult(spec.tasks()[-1].name, 0, 5, Status.PASSED))  # the training tasks come next
     assert held_elsewhere()
     turn.release()
     assert not held_elsewhere()

@@ -7,7 +7,7 @@ import re
 import shutil
 from pathlib import Path
 
-from grader.spec import TASKS_BY_NAME
+from grader import spec
 
 HERE = Path(__file__).parent
 SOLUTIONS = HERE.parent.parent / "solutions"
@@ -31,7 +31,7 @@ def splice(path, folder):
     """A copy of the reference solutions in `folder` whose TASK function is replaced by the mutant's."""
     reference_copy(folder)
     task, _ = declared(path)
-    target = Path(folder) / f"{TASKS_BY_NAME[task].module}.py"
+    target = Path(folder) / f"{spec.task(task).module}.py"
     # a later `def` of the same name wins: the rest of the module stays the reference's
     target.write_text(target.read_text(encoding="utf-8") + "\n\n# --- mutant ---\n" +
                       Path(path).read_text(encoding="utf-8"), encoding="utf-8")

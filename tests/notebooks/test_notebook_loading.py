@@ -2,7 +2,7 @@
 whatever cannot be used is explained without hiding the rest."""
 import pytest
 
-from grader.spec import FUNCTIONS
+from grader import spec
 from grader.submission.answering import MissingFunction
 from grader.submission.base import call, describe
 from grader.submission.inprocess import InProcessSubmission
@@ -65,13 +65,13 @@ def test_when_both_copies_are_implemented_the_py_file_is_graded(tmp_path):
 
 
 def test_one_homework_py_with_all_nine_functions_is_found_and_helper_scripts_are_not_run(tmp_path):
-    sources = "\n\n".join(["import torch\nfrom torch import nn"] + [solution_code(name) for name in FUNCTIONS])
+    sources = "\n\n".join(["import torch\nfrom torch import nn"] + [solution_code(name) for name in spec.functions()])
     (tmp_path / "homework.py").write_text(sources)
     sentinel = tmp_path / "ran.txt"
     for script in ("train.py", "test_mine.py", "conftest.py"):  # not answers: importing them would run them
         (tmp_path / script).write_text(f"open({str(sentinel)!r}, 'w').write('{script}')\n")
     package = load_package(tmp_path)
-    assert all(package.find_function(name).__module__ == "assignments.homework" for name in FUNCTIONS)
+    assert all(package.find_function(name).__module__ == "assignments.homework" for name in spec.functions())
     assert not sentinel.exists() and package.problems == {} and package.notes == []
 
 
@@ -130,7 +130,7 @@ def test_the_namespace_backend_answers_from_a_live_dict():
 
 def test_check_refuses_an_unknown_assignment():
     from grader.notebook_check import grade_namespace
-    with pytest.raises(ValueError, match="unknown assignment 'resnet'; use one of counting, vgg, nin, alexnet"):
+    with pytest.raises(ValueError, match="unknown assignment 'resnet'; use one of counting, alexnet, vgg, nin"):
         grade_namespace({}, "resnet")
 
 

@@ -5,7 +5,7 @@ import json
 import pytest
 from nbformat import v4
 
-from grader.spec import FUNCTIONS
+from grader import spec
 from grader.submission.notebook import kept_names, python_source, read_notebook
 from tests.notebooks.notebook_factory import code, d2l_notebook, solution_code, write
 
@@ -51,7 +51,7 @@ def test_only_definitions_are_kept():
 def test_a_d2l_notebook_keeps_its_definitions_in_order_and_no_top_level_code(tmp_path):
     path = write(d2l_notebook([solution_code("conv_output_size"), "%%time\n" + solution_code("vgg_block")]),
                  tmp_path / "homework.ipynb")
-    notebook = read_notebook(path, FUNCTIONS)
+    notebook = read_notebook(path, spec.functions())
     assert not notebook.problem
     assert [d.names for d in notebook.definitions] == [("torch",), ("nn",), ("d2l",), ("conv_output_size",),
                                                        ("vgg_block",), ("lr", "num_epochs", "batch_size")]
@@ -63,7 +63,7 @@ def test_a_d2l_notebook_keeps_its_definitions_in_order_and_no_top_level_code(tmp
 def test_a_syntax_error_loses_only_that_cell_and_says_cell_and_line(tmp_path):
     broken = "def helper():\n    return 1\n\ndef nin_block(a, b:\n    return a"
     path = write(d2l_notebook([solution_code("conv_output_size"), broken, solution_code("nin")]), tmp_path / "h.ipynb")
-    notebook = read_notebook(path, FUNCTIONS)
+    notebook = read_notebook(path, spec.functions())
     names = [n for d in notebook.definitions for n in d.names]
     assert "conv_output_size" in names and "nin" in names and "helper" not in names and "nin_block" not in names
     [note] = notebook.notes
@@ -73,7 +73,7 @@ def test_a_syntax_error_loses_only_that_cell_and_says_cell_and_line(tmp_path):
 def test_a_function_defined_twice_is_noted_and_the_last_definition_is_last(tmp_path):
     first = "def count_params(model):\n    return 0"
     path = write(d2l_notebook([first, "x = 1", solution_code("count_params")]), tmp_path / "twice.ipynb")
-    notebook = read_notebook(path, FUNCTIONS)
+    notebook = read_notebook(path, spec.functions())
     defs = [d for d in notebook.definitions if d.names == ("count_params",)]
     assert [d.cell for d in defs] == [4, 6]
     [note] = notebook.notes
@@ -82,7 +82,7 @@ def test_a_function_defined_twice_is_noted_and_the_last_definition_is_last(tmp_p
 
 def test_a_graded_function_in_a_writefile_cell_is_reported(tmp_path):
     path = write(d2l_notebook(["%%writefile vgg.py\n" + solution_code("vgg")]), tmp_path / "w.ipynb")
-    [note] = read_notebook(path, FUNCTIONS).notes
+    [note] = read_notebook(path, spec.functions()).notes
     assert "cell 4" in note and "%%writefile" in note and "vgg is ignored" in note
 
 
@@ -98,7 +98,7 @@ def test_a_graded_function_in_a_writefile_cell_is_reported(tmp_path):
 def test_unreadable_files_get_a_clear_problem_naming_the_file(tmp_path, content, message):
     path = tmp_path / "vgg.ipynb"
     path.write_bytes(content)
-    notebook = read_notebook(path, FUNCTIONS)
+    notebook = read_notebook(path, spec.functions())
     assert notebook.problem.startswith("vgg.ipynb could not be read: ") and message in notebook.problem
     assert notebook.definitions == []
     assert notebook.mentions == (("vgg_block",) if b"def vgg_block" in content else ())
@@ -106,14 +106,14 @@ def test_unreadable_files_get_a_clear_problem_naming_the_file(tmp_path, content,
 
 def test_an_empty_notebook_is_a_problem_too(tmp_path):
     path = write(v4.new_notebook(cells=[v4.new_markdown_cell("# 作业"), code("   ")]), tmp_path / "empty.ipynb")
-    assert read_notebook(path, FUNCTIONS).problem == "empty.ipynb has no code (an empty notebook)"
+    assert read_notebook(path, spec.functions()).problem == "empty.ipynb has no code (an empty notebook)"
 
 
 def test_oversized_file_is_refused_without_parsing_and_still_names_its_functions(tmp_path, monkeypatch):
     import grader.submission.notebook as module
     path = write(d2l_notebook([solution_code("alexnet")], image_mb=0.5), tmp_path / "big.ipynb")
     monkeypatch.setattr(module, "MAX_NOTEBOOK_BYTES", 100_000)  # instead of writing 200 MB in a test
-    notebook = read_notebook(path, FUNCTIONS)
+    notebook = read_notebook(path, spec.functions())
     assert "over the 98 KB the grader reads" in notebook.problem and "Clear Outputs" in notebook.problem
     assert notebook.mentions == ("alexnet",)
 
@@ -122,4 +122,4 @@ def test_old_nbformat3_worksheets_are_read(tmp_path):
     path = tmp_path / "v3.ipynb"
     path.write_text(json.dumps({"nbformat": 3, "worksheets": [{"cells": [
         {"cell_type": "code", "input": ["import torch\n", "def count_params(model):\n", "    return 1\n"]}]}]}))
-    assert [d.names for d in read_notebook(path, FUNCTIONS).definitions] == [("torch",), ("count_params",)]
+    assert [d.names for d in read_notebook(path, spec.functions()).definitions] == [("torch",), ("count_params",)]

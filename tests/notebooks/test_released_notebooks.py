@@ -13,18 +13,18 @@ from torch import nn
 
 from grader.grade import grade
 from grader.report.table import render
-from grader.spec import MODULES, TASKS
+from grader import spec
 from grader.submission.inprocess import InProcessSubmission
 from tests.notebooks.notebook_factory import RELEASED, ROOT, SOLUTIONS, filled_release
 
-ASSIGNMENT_TASKS = {m: [t for t in TASKS if t.module == m] for m in MODULES}
+ASSIGNMENT_TASKS = {m: [t for t in spec.tasks() if t.module == m] for m in spec.modules()}
 
 
 def cells_by_role(notebook, role):
     return [cell for cell in notebook.cells if cell.metadata.get("d2l_grader", {}).get("role") == role]
 
 
-@pytest.mark.parametrize("assignment", MODULES)
+@pytest.mark.parametrize("assignment", spec.modules())
 def test_released_notebook_validates_and_marks_its_graded_cells(assignment):
     notebook = nbformat.read(RELEASED / f"{assignment}.ipynb", as_version=4)
     nbformat.validate(notebook)
@@ -62,13 +62,13 @@ def test_the_shapes_in_each_introduction_are_the_reference_networks_shapes():
 
 
 def test_untouched_notebooks_score_zero_with_not_implemented_lines(tmp_path):
-    for assignment in MODULES:
+    for assignment in spec.modules():
         shutil.copy(RELEASED / f"{assignment}.ipynb", tmp_path)
     submission = InProcessSubmission(tmp_path)
     report = grade(submission)
-    assert report.score == 0 and report.max_score == sum(t.points for t in TASKS)
+    assert report.score == 0 and report.max_score == sum(t.points for t in spec.tasks())
     assert {t.status.value for t in report.tasks} == {"not_implemented"}
-    assert render(report).count("not implemented yet") == len(TASKS)
+    assert render(report).count("not implemented yet") == len(spec.tasks())
     assert submission.notes() == [] and submission.problems() == {}
 
 
@@ -118,10 +118,10 @@ def test_the_check_cell_run_headless_prints_full_marks(tmp_path, monkeypatch):
 
 def test_the_filled_reference_functions_are_the_ones_graded(tmp_path):
     from grader.submission.loader import load_package
-    for assignment in MODULES:
+    for assignment in spec.modules():
         filled_release(assignment, tmp_path)
     package = load_package(tmp_path)
-    for task in TASKS:
+    for task in spec.tasks():
         function = package.find_function(task.name)
         assert function.__module__ == f"assignments.{task.module}"
     assert isinstance(package.find_function("nin")(), nn.Sequential)

@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 
 from grader.cli import main
-from grader.release import MarkerError, planned_files, stale_files, strip_solutions, write_release
+from grader.markers import MarkerError, strip_solutions
+from grader.release import planned_files, stale_files, write_release
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -50,3 +50,10 @@ def make_submission(tmp_path):
     yield make
     for submission in opened:
         submission.close()
+
+
+def shrink_loop(monkeypatch, model, profile="cpu", **changes):
+    """Cut `model`'s `profile` loop for one test (its declaration in grader.spec is restored afterwards)."""
+    from grader import spec
+    loops = spec.training_task_for(model).training.loops
+    monkeypatch.setitem(loops, profile, {**loops[profile], **changes})

@@ -1,12 +1,13 @@
 """The training check's verdicts on tiny budgets and tiny data: pass, fail, student problems, missing data."""
-from dataclasses import replace
 
 import pytest
 import torch
 
-from grader.checks.training import check_train_nin, check_train_vgg
+from grader.checks.training import check_training
+from grader import spec
 from grader.results import Status
 from grader.training import profiles
+from tests.training.conftest import shrink_loop
 
 CONSTANT_VGG = '''
 from torch import nn
@@ -22,10 +23,8 @@ def vgg(conv_arch, **kwargs):
 @pytest.fixture
 def tiny_budget(monkeypatch):
     """Every cpu profile cut to 25 steps on the 640/200-image band data; thresholds set per test."""
-    for model in profiles.MODELS:
-        key = ("cpu", model)
-        monkeypatch.setitem(profiles.LOOPS, key, replace(profiles.LOOPS[key], steps=25, batch_size=32,
-                                                         test_images=200, lr=3e-3))
+    for model in profiles.models():
+        shrink_loop(monkeypatch, model, steps=25, batch_size=32, test_images=200, lr=3e-3)
 
     def set_threshold(model, threshold):
         monkeypatch.setitem(profiles.CALIBRATION["cpu"], model, {"threshold": threshold, "provisional": False,
@@ -35,40 +34,41 @@ def tiny_budget(monkeypatch):
 
 def test_reference_passes_a_reachable_threshold(reference, band_data, tiny_budget):
     tiny_budget("vgg", 0.5)
-    result = check_train_vgg(reference, profile="cpu", data_root=band_data)
+    result = check_training(reference, spec.task("train_vgg"), profile="cpu", data_root=band_data)
     assert result.status is Status.PASSED and result.score == result.max_score == 5
     assert "≥ threshold 0.50" in result.feedback and "seed 0, 25 steps" in result.example
 
 
 def test_below_the_threshold_fails_with_the_numbers(reference, band_data, tiny_budget):
     tiny_budget("nin", 1.01)  # no accuracy reaches it
-    result = check_train_nin(reference, profile="cpu", data_root=band_data)
+    result = check_training(reference, spec.task("train_nin"), profile="cpu", data_root=band_data)
     assert result.status is Status.FAILED and result.score == 0
     assert "below the threshold 1.01 (the reference reaches 0.95-0.99)" in result.feedback
 
 
 def test_a_network_that_sees_nothing_fails(make_submission, band_data, tiny_budget):
     tiny_budget("vgg", 0.5)  # the reference passes this (test above); chance level is 0.1
-    result = check_train_vgg(make_submission({"vgg": CONSTANT_VGG}), profile="cpu", data_root=band_data)
+    result = check_training(make_submission({"vgg": CONSTANT_VGG}), spec.task("train_vgg"), profile="cpu",
+                            data_root=band_data)
     assert result.status is Status.FAILED, result.feedback
     assert "below the threshold 0.50" in result.feedback  # failed by its accuracy, not by an error on the way
 
 
 def test_a_missing_builder_reports_its_status_without_training(make_submission, band_data, tiny_budget):
     submission = make_submission({"nin": "def nin():\n    raise NotImplementedError\n"})  # nin_block absent
-    result = check_train_nin(submission, profile="cpu", data_root=band_data)
+    result = check_training(submission, spec.task("train_nin"), profile="cpu", data_root=band_data)
     assert result.status is Status.MISSING and "nin_block" in result.feedback
 
 
 def test_no_data_is_skipped_with_both_ways_named(reference, no_default_data, tmp_path):
-    result = check_train_vgg(reference, profile="cpu")
+    result = check_training(reference, spec.task("train_vgg"), profile="cpu")
     assert result.status is Status.SKIPPED
     assert "apt-get install dataset-fashion-mnist" in result.feedback and "download" in result.feedback
 
 
 def test_gpu_profile_without_cuda_is_skipped(reference, band_data, monkeypatch):
     monkeypatch.setattr("torch.cuda.is_available", lambda: False)
-    result = check_train_vgg(reference, profile="gpu", data_root=band_data)
+    result = check_training(reference, spec.task("train_vgg"), profile="gpu", data_root=band_data)
     assert result.status is Status.SKIPPED and "needs CUDA" in result.feedback
 
 

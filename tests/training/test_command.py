@@ -1,17 +1,16 @@
 """`python -m grader train`: a bar, a verdict, a PNG and a JSON record; clear errors for bad input."""
 import json
-from dataclasses import replace
 
 import pytest
 
 from grader.cli import main
 from grader.training import data, profiles
+from tests.training.conftest import shrink_loop
 
 
 @pytest.fixture
 def tiny_vgg(monkeypatch):
-    key = ("cpu", "vgg")
-    monkeypatch.setitem(profiles.LOOPS, key, replace(profiles.LOOPS[key], batch_size=32, test_images=200))
+    shrink_loop(monkeypatch, "vgg", batch_size=32, test_images=200)
 
 
 def test_train_writes_curve_record_and_verdict(band_data, tmp_path, capsys, tiny_vgg):
@@ -25,7 +24,7 @@ def test_train_writes_curve_record_and_verdict(band_data, tmp_path, capsys, tiny
     assert code == (0 if record["verdict"] == "passed" else 1)
     assert record["model"] == "vgg" and record["profile"] == "cpu" and record["seed"] == 3 and record["steps"] == 6
     assert record["calibrated_budget"] is False  # --steps changed the budget: the verdict says so
-    assert "calibrated for 200 steps, so this is indicative only" in out  # cpu vgg's own budget, profiles.LOOPS
+    assert "calibrated for 200 steps, so this is indicative only" in out  # cpu vgg's own budget, declared in grader/catalog/vgg.py
     assert 0 <= record["test_accuracy"] <= 1 and record["images_per_second"] > 0
     for key in ("device", "train_accuracy", "threshold", "seconds", "data", "curve"):
         assert key in record
@@ -33,7 +32,7 @@ def test_train_writes_curve_record_and_verdict(band_data, tmp_path, capsys, tiny
 
 
 def test_epochs_become_steps():
-    loop = profiles.LOOPS[("cpu", "nin")]
+    loop = profiles.loop_config("nin", "cpu")
     assert profiles.get("nin", "cpu", epochs=0.5).loop.steps == -(-30_000 // loop.batch_size)  # ceil(0.5·60000/B)
 
 

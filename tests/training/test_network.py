@@ -47,7 +47,7 @@ def cpu_plan(model):
     return chosen.plan, chosen.loop.input_size
 
 
-@pytest.mark.parametrize("model", profiles.MODELS)
+@pytest.mark.parametrize("model", profiles.models())
 def test_reference_rebuilds_into_the_graders_own_copy_with_ten_outputs(reference, model):
     plan, size = cpu_plan(model)
     network = fetch_network(reference, plan, size)
@@ -178,7 +178,7 @@ def test_reinitialise_is_seeded_and_uses_xavier(reference):
 
 
 def test_largest_activation_names_the_first_conv_of_alexnet(reference):
-    network = fetch_network(reference, profiles.PLANS[("gpu", "alexnet")], 224)
+    network = fetch_network(reference, profiles.get("alexnet", "gpu").plan, 224)
     index, kind, shape, mib = largest_activation(network, 224, batch_size=128)
     # conv 11×11/4 with padding 1 on 224 pixels: (224 + 2 − 11) // 4 + 1 = 54, 96 channels
     assert (index, kind, shape) == (0, "Conv2d", (128, 96, 54, 54))

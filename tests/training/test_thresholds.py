@@ -14,7 +14,7 @@ def test_threshold_rule():
     assert calibrate.threshold_from([0.851, 0.852, 0.851, 0.852, 0.851]) == pytest.approx(0.82)  # margin 0.03
 
 
-@pytest.mark.parametrize("model", profiles.MODELS)
+@pytest.mark.parametrize("model", profiles.models())
 def test_every_profile_has_a_threshold(model):
     for profile in ("cpu", "gpu"):
         assert 0.1 < profiles.get(model, profile).threshold < 1
@@ -30,7 +30,7 @@ BUILDER_MUTANT = {("alexnet", "all ReLUs removed"): "alexnet__missing_relu",
 
 
 @pytest.mark.parametrize("profile", ("cpu", "gpu"))
-@pytest.mark.parametrize("model", profiles.MODELS)
+@pytest.mark.parametrize("model", profiles.models())
 def test_thresholds_come_from_five_seeds_and_fail_a_network_that_does_not_learn(model, profile):
     entry = CALIBRATION[profile][model]
     assert entry["provisional"] is False, f"run benchmarks/calibrate_training.py --profile {profile}"
@@ -38,7 +38,7 @@ def test_thresholds_come_from_five_seeds_and_fail_a_network_that_does_not_learn(
     assert len(set(reference["seeds"])) >= 5 and len(reference["test_accuracy"]) == len(reference["seeds"])
     assert entry["threshold"] == calibrate.threshold_from(reference["test_accuracy"])
     assert entry["threshold"] <= min(reference["test_accuracy"]) - calibrate.MARGIN
-    budget = profiles.LOOPS[(profile, model)]
+    budget = profiles.loop_config(model, profile)
     assert (entry["budget"]["steps"], entry["budget"]["batch_size"], entry["budget"]["input_size"]) == \
         (budget.steps, budget.batch_size, budget.input_size)
     assert math.isfinite(reference["seconds_mean"])

@@ -11,7 +11,7 @@ from torch import nn
 
 from tests.worker.conftest import HOSTILE, attack_meta, build_submission
 from grader.grade import grade
-from grader.spec import TASKS_BY_NAME
+from grader import spec
 from grader.submission import measure
 from grader.submission.worker import WorkerSubmission
 from solutions.counting import count_params, conv_output_size
@@ -63,7 +63,7 @@ def test_attack_is_neutralised(attack, tmp_path, listener, tag):
     # `assignments`; what must hold is that nothing from *this* folder got into the grader's process
     package_before = sys.modules.get("assignments")
     with WorkerSubmission(folder, **LIMITS) as submission:
-        report = grade(submission, tasks=[TASKS_BY_NAME[meta["task"]], TASKS_BY_NAME["vgg_block"]])
+        report = grade(submission, tasks=[spec.task(meta["task"]), spec.task("vgg_block")])
         if meta["sibling"]:
             assert _sibling_answer(submission, meta["sibling"]), f"{meta['sibling']} was not graded after the attack"
         layers = _layers(submission)
