@@ -12,7 +12,16 @@ NOT_COMPARED = (INPUT, "identity")
 
 
 def _layers(graph):
-    return [as_layer(node) for node in graph["nodes"] if node["op"] not in NOT_COMPARED]
+    """The compared nodes as layer dicts; each also says where its inputs come from (`sources`, in words)."""
+    nodes = graph["nodes"]
+
+    def source(index):
+        node = nodes[index]
+        while node["op"] == "identity" and node["inputs"]:
+            node = nodes[node["inputs"][0]]
+        return "the input" if node["op"] == INPUT else f"{fmt.layer(as_layer(node))}'s output"
+    return [{**as_layer(node), "sources": [source(i) for i in node["inputs"]]}
+            for node in nodes if node["op"] not in NOT_COMPARED]
 
 
 def _sig(layer):
@@ -174,8 +183,15 @@ DETECTORS = (_functional_dropout_in_eval, _in_channels_threading, _io_arguments,
              _shared_layer)
 
 
+JOINS = {"add": "adds", "cat": "concatenates"}
+
+
 def _first_difference(got, want):
-    for g, w in zip(got, want):
+    for index, (g, w) in enumerate(zip(got, want)):
+        if w["type"] in JOINS and w["type"] not in _types(got):
+            after = f" after {where(got[index - 1])}" if index else ""
+            return (f"your forward has no {w['type']}{after}: the reference {JOINS[w['type']]} "
+                    f"{' and '.join(w['sources'])} there (a connection that skips layers)")
         if _sig(g) != _sig(w):
             hint = ""
             if g["type"] == w["type"] == "Conv2d" and g["args"]["padding"] != w["args"]["padding"]:
