@@ -1,6 +1,9 @@
-"""Grade one submission: run each task's check in order, honour task dependencies, collect a Report."""
+"""Grade one submission: run each task's check in order, honour task dependencies, collect a Report; or grade a path."""
 import platform
+import shutil
+import tempfile
 import time
+from pathlib import Path
 
 from grader import __version__, spec
 from grader.checks import check_for
@@ -53,4 +56,42 @@ def grade(submission, tasks=None, train=False, training_options=None, on_result=
         report.tasks.append(result)
         if on_result:
             on_result(result)
+    return report
+
+
+NO_SANDBOX = {"layers": [], "missing": ["--in-process: the submission ran inside the grader, without any sandbox"]}
+
+
+def grade_path(path, train=False, sandbox=True, profile="auto", timeout=60.0, budget=600.0, on_result=None):
+    """Report for the submission at `path` (a folder, or one .py/.ipynb/.zip file, staged as autograde stages
+    it); student code runs in a worker unless `sandbox=False` (your own code only).
+    `environment["isolation"]` lists the active layers. Raises SubmissionNotFound for an unreadable entry."""
+    from grader.collect import stage
+    from grader.submission.loader import SubmissionNotFound
+    from grader.submission.open import open_submission
+
+    path, scratch, folder = Path(path), None, Path(path)
+    if path.is_file() or path.is_symlink():  # a single file or a zip: a folder of its own, read safely
+        scratch = Path(tempfile.mkdtemp(prefix="d2l-grade-"))
+        staged = stage(path, "submission", scratch)
+        if not staged.readable:
+            shutil.rmtree(scratch, ignore_errors=True)
+            raise SubmissionNotFound(staged.reason)
+        folder = staged.folder
+    options = {"budget": budget} if sandbox else {}
+    try:
+        submission = open_submission(folder, sandbox=sandbox, timeout=timeout, **options)
+    except BaseException:
+        if scratch:
+            shutil.rmtree(scratch, ignore_errors=True)
+        raise
+    try:
+        report = grade(submission, train=train, training_options={"profile": profile} if train else None,
+                       on_result=on_result)
+        report.submission = str(path)
+        report.environment["isolation"] = getattr(submission, "isolation", None) or NO_SANDBOX
+    finally:
+        submission.close()
+        if scratch:
+            shutil.rmtree(scratch, ignore_errors=True)
     return report

@@ -8,7 +8,7 @@ from grader import netspec
 from grader.checks import truth
 from grader.checks.reference import book_network
 from grader.checks.strategies import networks
-from grader.spec import BOOK_FACTS, VGG11_ARCH
+from grader.book import BOOK_FACTS, VGG11_ARCH
 
 
 @settings(max_examples=40, deadline=None, derandomize=True, database=None)
@@ -42,7 +42,7 @@ def test_conv_output_truth_matches_the_books_formula():
     ("nin", "nin", {}),
 ])
 def test_book_facts_rederived_from_the_reference(name, function, kwargs):
-    """spec.BOOK_FACTS (stated in the issue from torch 2.14.1) against the reference and FlopCounterMode."""
+    """book.BOOK_FACTS (stated in the issue from torch 2.14.1) against the reference and FlopCounterMode."""
     specs = book_network(function, **kwargs)
     assert truth.trainable_params(specs) == BOOK_FACTS[name]["params"]
     rows = truth.layer_trace(specs, (1, 1, 224, 224))

@@ -1,6 +1,6 @@
 """Which backend grades one staged submission inside a grader child process — the one place that choice is made.
 
-The sandboxed worker (`grader.commands.grade.grade_path(..., sandbox=True)`) is used whenever it is installed;
+The sandboxed worker (`grader.grade.grade_path(..., sandbox=True)`) is used whenever it is installed;
 until then (or where it is missing) each submission is graded in-process inside its own fresh child process, so a
 submission that kills its process costs only itself.
 """
@@ -27,7 +27,7 @@ def sandbox_available():
     if importlib.util.find_spec("grader.submission.worker") is None:
         return False
     try:
-        return hasattr(importlib.import_module("grader.commands.grade"), "grade_path")
+        return hasattr(importlib.import_module("grader.grade"), "grade_path")
     except ImportError:
         return False
 
@@ -43,7 +43,6 @@ def resolve(target):
 
 def warm_up():
     """Import what grading needs (torch, hypothesis, every check) before a grader child says it is ready."""
-    import grader.commands.grade  # noqa: F401
     import grader.grade  # noqa: F401
     for module_name in sorted({task.check.split(":")[0] for task in spec.all_tasks()}):
         try:
@@ -71,7 +70,7 @@ class TrainingTurn:
 
 
 def grade_sandboxed(path, train=False, profile="auto", gpu_lock=None):
-    from grader.commands.grade import grade_path
+    from grader.grade import grade_path
     turn = TrainingTurn(gpu_lock if train else None)
     try:
         return grade_path(path, train=train, sandbox=True, profile=profile, on_result=turn.on_result)

@@ -1,6 +1,6 @@
 """AlexNet (§7.1 深度卷积神经网络): the builder, and its training on Fashion-MNIST."""
 from grader.catalog.common import ADAMW, GPU_LOOP
-from grader.spec import Assignment, Notebook, Task, Training
+from grader.assignment import Assignment, Notebook, Task, Training
 
 ASSIGNMENT = Assignment(
     name="alexnet", module="alexnet", reference="solutions.alexnet",

@@ -1,5 +1,5 @@
 """The counting tools (§6.3, §7.1): output sizes, parameters, per-layer shapes and FLOPs."""
-from grader.spec import Assignment, Notebook, Task
+from grader.assignment import Assignment, Notebook, Task
 
 CHECKS = "grader.checks.counting"
 

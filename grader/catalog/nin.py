@@ -1,6 +1,6 @@
 """Network in Network (§7.3 网络中的网络): nin_block, nin, and the training of a small NiN of the student's blocks."""
 from grader.catalog.common import ADAMW, GLOBAL_AVERAGE_POOL, GPU_LOOP, max_pool
-from grader.spec import Assignment, Notebook, Task, Training
+from grader.assignment import Assignment, Notebook, Task, Training
 
 CHECKS = "grader.checks.nin"
 

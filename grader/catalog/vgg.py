@@ -1,6 +1,7 @@
 """VGG (§7.2 使用块的网络): vgg_block, vgg, and the training of the book's small VGG-11."""
 from grader.catalog.common import ADAMW, GPU_LOOP
-from grader.spec import VGG11_ARCH, Assignment, Notebook, Task, Training
+from grader.assignment import Assignment, Notebook, Task, Training
+from grader.book import VGG11_ARCH
 
 CHECKS = "grader.checks.vgg"
 

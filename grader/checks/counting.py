@@ -9,7 +9,7 @@ from grader.feedback import counting as mistakes
 from grader.feedback import format as fmt
 from grader.feedback.shapes import explain_trace
 from grader.results import Status
-from grader.spec import VGG11_ARCH
+from grader.book import VGG11_ARCH
 from grader.submission import call, measure
 
 ALEXNET_INPUT = (1, 1, 224, 224)

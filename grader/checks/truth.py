@@ -8,6 +8,7 @@ from torch import nn
 from torch.utils.flop_counter import FlopCounterMode
 
 from grader import netspec
+from grader.closed_forms import layer_params, unique_layers
 
 # FlopCounterMode warns once that triton is absent; irrelevant here (no triton kernels), and noise for students
 logging.getLogger("torch.utils.flop_counter").setLevel(logging.ERROR)
@@ -18,33 +19,6 @@ def conv_output_truth(size, kernel_size, stride, padding):
     conv = nn.Conv2d(1, 1, kernel_size, stride=stride, padding=padding, bias=False)
     with torch.no_grad():
         return conv(torch.zeros(1, 1, size, size)).shape[-1]
-
-
-def unique_layers(specs):
-    return [spec for spec in specs if "same_as" not in spec]
-
-
-def layer_params(spec, groups_ignored=False, bias=True):
-    """Closed-form parameter count of one layer spec (weights + biases; BatchNorm: weight and bias)."""
-    kind, args = spec["type"], spec.get("args", {})
-    if kind == "Conv2d":
-        kh, kw = args["kernel_size"]
-        groups = 1 if groups_ignored else args["groups"]
-        return args["out_channels"] * (args["in_channels"] // groups) * kh * kw + \
-            (args["out_channels"] if args["bias"] and bias else 0)
-    if kind == "Linear":
-        return args["in_features"] * args["out_features"] + (args["out_features"] if args["bias"] and bias else 0)
-    if kind.startswith("BatchNorm"):
-        return 2 * args["num_features"] if bias else args["num_features"]
-    return 0
-
-
-def layer_buffers(spec, floating_only=False):
-    """BatchNorm keeps running_mean, running_var (C each) and num_batches_tracked (1, an integer): state, not
-    parameters. `floating_only`: without num_batches_tracked (what `b.is_floating_point()` filters keep)."""
-    if not spec.get("type", "").startswith("BatchNorm"):
-        return 0
-    return 2 * spec["args"]["num_features"] + (0 if floating_only else 1)
 
 
 def trainable_params(specs):

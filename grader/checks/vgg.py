@@ -3,7 +3,7 @@ from hypothesis import strategies as st
 
 from grader.checks.base import Stage, for_all, run_stages
 from grader.checks.builders import compare_builder
-from grader.spec import VGG11_ARCH
+from grader.book import VGG11_ARCH
 
 
 @st.composite

@@ -6,6 +6,8 @@ smallest set whose count equals the student's answer names the mistake (ties: al
 import math
 from itertools import combinations
 
+from grader.closed_forms import layer_buffers, layer_params
+
 FLOP_MISTAKES = {
     "macs": "you returned MACs: FLOPs count a multiply-add as 2 (torch.utils.flop_counter's convention), so "
             "multiply by 2",
@@ -86,7 +88,6 @@ def flops_alternative(rows, batch):
 
 def params_alternative(specs):
     """-> f(flags): the parameter count under those mistakes (closed form, see checks.truth)."""
-    from grader.checks.truth import layer_buffers, layer_params
 
     def count(flags):
         total = 0

@@ -51,7 +51,7 @@ def to_plain(value):
     raise InvalidAnswer(f"returned {_hint(value)}")
 
 
-def _short_traceback(error):
+def short_traceback(error):
     frames = [f for f in traceback.extract_tb(error.__traceback__)
               if "/grader/" not in f.filename.replace("\\", "/") and not f.filename.startswith("<frozen")]
     where = f" (line {frames[-1].lineno} of {frames[-1].filename.rsplit('/', 1)[-1]}: {frames[-1].line})" if frames else ""
@@ -98,7 +98,7 @@ def answer(question, find_function):
     except SystemExit as error:  # sys.exit() in a student's function ends that answer, not the grading
         data, tensors = {"ok": False, "status": "error", "message": f"called sys.exit({error.code!r})"}, {}
     except Exception as error:
-        data, tensors = {"ok": False, "status": "error", "message": _short_traceback(error)}, {}
+        data, tensors = {"ok": False, "status": "error", "message": short_traceback(error)}, {}
     printed = out.getvalue()
     data["output"] = printed[:OUTPUT_LIMIT] + ("\n[... output trimmed]" if len(printed) > OUTPUT_LIMIT else "")
     return data, tensors

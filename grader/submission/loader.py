@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from grader import spec
-from grader.submission.answering import MissingFunction, _short_traceback
+from grader.submission.answering import MissingFunction, short_traceback
 from grader.submission.notebook import read_notebook
 
 PACKAGE = "assignments"
@@ -84,7 +84,7 @@ def _make_package(folder, problems, run_init):
         try:
             spec.loader.exec_module(package)
         except BaseException as error:  # noqa: BLE001 — an __init__ that fails must not stop the others
-            problems["__init__"] = _short_traceback(error)
+            problems["__init__"] = short_traceback(error)
     return package
 
 
@@ -183,7 +183,7 @@ def _load_python(python_files, extra_sources, loaded, guard=nullcontext):
                 loaded.modules[name] = None
         except BaseException as error:  # noqa: BLE001 — SyntaxError, ImportError, sys.exit() at import...
             sys.modules.pop(full, None)
-            loaded.modules[name], loaded.problems[name] = None, _short_traceback(error)
+            loaded.modules[name], loaded.problems[name] = None, short_traceback(error)
             if name in others:  # not named after an assignment: say which file, and what it would have held
                 loaded.unreadable[name] = (f"{name}.py could not be loaded: {loaded.problems[name]}",
                                            tuple(_graded_defs(python_files[name], loaded.functions)))

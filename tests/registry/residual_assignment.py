@@ -1,6 +1,6 @@
 """The fixture's declaration: one Assignment is all the kit needs to grade and train a new network."""
 from grader.catalog.common import GLOBAL_AVERAGE_POOL
-from grader.spec import Assignment, Task, Training
+from grader.assignment import Assignment, Task, Training
 
 BN_RELU_STEM = [{"type": "Conv2d", "args": {"in_channels": 1, "out_channels": 8, "kernel_size": [3, 3],
                                             "stride": [1, 1], "padding": [1, 1], "dilation": [1, 1], "groups": 1,

@@ -95,7 +95,7 @@ def test_grade_command_refuses_a_missing_path_clearly(tmp_path):
 
 def test_a_zip_is_graded_as_autograde_unpacks_it(tmp_path):
     import shutil
-    from grader.commands.grade import grade_path
+    from grader.grade import grade_path
     from tests.mutants import reference_copy
     archive = shutil.make_archive(str(tmp_path / "bob"), "zip", reference_copy(tmp_path / "bob"))
     report = grade_path(archive, sandbox=False)
@@ -103,7 +103,7 @@ def test_a_zip_is_graded_as_autograde_unpacks_it(tmp_path):
 
 
 def test_grade_refuses_what_is_not_a_submission_with_the_reason(tmp_path):
-    from grader.commands.grade import grade_path
+    from grader.grade import grade_path
     from grader.submission.loader import SubmissionNotFound
     (tmp_path / "essay.pdf").write_bytes(b"%PDF-1.7")
     with pytest.raises(SubmissionNotFound, match="not a folder, .py, .ipynb or .zip"):
