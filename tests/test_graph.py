@@ -160,7 +160,7 @@ def test_dropout_changes_the_train_mode_output_only():
     without = nn.Sequential(nn.Linear(8, 8), nn.Linear(8, 2))
     (a, out_a), (b, out_b) = describe(with_dropout, (3, 8), 2), describe(without, (3, 8), 2)
     torch.testing.assert_close(out_a["output"], out_b["output"])
-    assert "train_output" not in out_b and not torch.allclose(out_a["train_output"], out_b["output"])
+    assert "train_output" not in out_b and not torch.allclose(out_a["train_output"], out_b["output"][:3])
 
 
 def test_seeded_descriptions_repeat_and_another_seed_differs():

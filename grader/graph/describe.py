@@ -4,8 +4,10 @@ Both sides run exactly this: the student's network where the student's code live
 the outputs can be compared without shipping weights. Weights are filled from the seed in the order forward *uses*
 the parameterised layers (declaring `fc1` before `conv1` in `__init__` changes nothing); the probes are two seeded
 inputs of the asked shape, in eval mode; a network with dropout or batch norm is also run once in train mode (both
-probes as one batch) under a fixed torch seed, so "no dropout" and "dropout ignores its argument" are behaviour too. A forward that torch.fx
-cannot trace is described by the leaf layers it ran, in order (hooks), and says so in `note`.
+probes as one batch when there is batch norm, else the first) under a fixed torch seed, so "no dropout" and
+"dropout ignores its argument" are behaviour too. A plain nn.Sequential of torch.nn layers (the book's style, every
+reference) is its leaves in order and needs no tracing; anything else is traced by torch.fx; a forward that fx
+cannot trace is described by the leaf layers it ran, in order (hooks), and says so in `note`. `tracing` says which.
 """
 import torch
 from torch import nn
@@ -14,6 +16,7 @@ from grader import netspec
 from grader.graph import trace as fx_trace
 from grader.graph.vocabulary import INPUT, OP_OF_MODULE, OPAQUE_OPS, TRAIN_DEPENDENT
 
+BATCH_NORMS = frozenset({"batch_norm1d", "batch_norm2d"})
 PROBES = 2  # seeded probe inputs of the asked shape per description: one can be matched by luck, two hardly
 
 
@@ -50,34 +53,95 @@ def _hooks_graph(model, probes, seed):
     return _chain(model, leaves, list(probes[0].shape)), output
 
 
-def _chain(model, leaves, input_shape):
-    """Leaf modules as a chain of nodes (each fed by the one before): what hooks can tell without tracing."""
+def _chain(model, leaves, input_shape, shapes=None):
+    """Leaf modules as a chain of nodes (each fed by the one before), with their output shapes where known."""
     paths = {id(m): name for name, m in model.named_modules()}
     nodes = [{"id": 0, "op": INPUT, "args": {}, "inputs": [], "shape": input_shape, "path": None, "via": "input",
               "line": ""}]
-    for leaf in leaves:
+    for index, leaf in enumerate(leaves):
         kind = type(leaf).__name__
         op = OP_OF_MODULE.get(kind, "module")
         args = netspec.layer_args(leaf) if op != "module" else {"type": kind}
-        nodes.append({"id": len(nodes), "op": op, "args": args, "inputs": [len(nodes) - 1], "shape": None,
+        shape = shapes[index] if shapes and index < len(shapes) else None
+        nodes.append({"id": len(nodes), "op": op, "args": args, "inputs": [len(nodes) - 1], "shape": shape,
                       "path": paths.get(id(leaf)), "via": "module", "line": ""})
     return {"nodes": nodes, "output": len(nodes) - 1}
 
 
-def _traced(model, gm, probes, seed):
-    """(graph, output, error) from the traced forward: the recorder runs the student's own modules in order on the
-    first probe (recording shapes), the traced forward itself the others; outputs concatenated in probe order."""
-    order = fx_trace.use_order(gm)
+def sequential_leaves(model):
+    """The leaves of `model` in the order its forward runs them when it is nothing but (nested) nn.Sequential of
+    torch.nn layers of the vocabulary — the book's style, and every reference — else None (then fx traces it)."""
+    if type(model) is not nn.Sequential:
+        return None
+    leaves = []
+    for child in model:
+        if type(child) is nn.Sequential:
+            inner = sequential_leaves(child)
+            if inner is None:
+                return None
+            leaves += inner
+        elif type(child).__module__.startswith("torch.nn.") and type(child).__name__ in OP_OF_MODULE:
+            leaves.append(child)
+        else:
+            return None
+    return leaves
+
+
+def _run_chain(leaves, x):
+    """A Sequential's forward, leaf by leaf: (output, the shape after each leaf so far); raises with `.shapes`."""
+    shapes = []
+    try:
+        for leaf in leaves:
+            x = leaf(x)
+            shapes.append(list(x.shape))
+    except Exception as error:
+        error.shapes = shapes
+        raise
+    return x, shapes
+
+
+def _sequential(model, leaves, probes, seed):
+    """(graph, output, error) of a plain nn.Sequential: no tracing needed, its forward is its leaves in order."""
+    netspec.fill_deterministic(leaves, seed)
+    batch = len(probes[0])
+    try:
+        output, shapes = _run_chain(leaves, torch.cat(probes))
+        return _chain(model, leaves, list(probes[0].shape), [[batch] + s[1:] for s in shapes]), output, None
+    except Exception:  # noqa: BLE001 — again on the asked shape itself, as _traced does
+        pass
+    try:
+        outputs, shapes = zip(*[_run_chain(leaves, x) for x in probes])
+        return _chain(model, leaves, list(probes[0].shape), shapes[0]), torch.cat(outputs), None
+    except Exception as error:  # noqa: BLE001 — the student's network may not run: describe what is there
+        return _chain(model, leaves, list(probes[0].shape), getattr(error, "shapes", None)), None, error
+
+
+def _per_input(shapes, batch):
+    """Shapes recorded on the probes as one batch, as they are for one probe (N = `batch`)."""
+    return {node: [batch] + shape[1:] if shape and shape[0] == PROBES * batch else shape
+            for node, shape in shapes.items()}
+
+
+def _traced(model, fx_graph, probes, seed):
+    """(graph, output, error) from the traced forward: the recorder runs the student's own modules in the traced
+    order, recording shapes, on the probes as one batch; if that fails, on each probe alone (a forward may accept
+    only the asked batch size, and its error should speak of the asked shape). Outputs are in probe order."""
+    order = fx_trace.use_order(model, fx_graph)
     unused = [m for m in netspec.weighted(netspec.static_leaves(model)) if all(m is not o for o in order)]
     netspec.fill_deterministic(order + unused, seed)
-    recorder = fx_trace.ShapeRecorder(gm)
-    output, error = None, None
+    recorder = fx_trace.ShapeRecorder(model, fx_graph)
     try:
-        outputs = [recorder.run(probes[0])] + [gm(x) for x in probes[1:]]
+        output = recorder.run(torch.cat(probes))
+        return fx_trace.canonical(model, fx_graph, _per_input(recorder.shapes, len(probes[0]))), output, None
+    except Exception:  # noqa: BLE001 — try the asked shape itself before calling it the student's error
+        pass
+    recorder, output, error = fx_trace.ShapeRecorder(model, fx_graph), None, None
+    try:
+        outputs = [recorder.run(probes[0])] + [model(x) for x in probes[1:]]
         output = torch.cat(outputs) if all(isinstance(o, torch.Tensor) for o in outputs) else outputs[0]
     except Exception as failure:  # noqa: BLE001 — the student's network may not run: describe what is there
         error = failure
-    return fx_trace.canonical(gm, recorder.shapes), output, error
+    return fx_trace.canonical(model, fx_graph, recorder.shapes), output, error
 
 
 def _train_output(model, x, seed):
@@ -91,6 +155,23 @@ def _train_output(model, x, seed):
             model.eval()
 
 
+def _graph_and_output(model, probes, seed, description):
+    """(graph, output, the student's error or None): a plain Sequential read as it is, anything else traced by fx,
+    or — when fx cannot — described by the layers its forward ran (`description` notes which)."""
+    leaves = sequential_leaves(model)
+    if leaves is not None:
+        description["tracing"] = "sequential"
+        return _sequential(model, leaves, probes, seed)
+    try:
+        fx_graph = fx_trace.trace(model)
+    except fx_trace.Untraceable as untraceable:
+        description.update(tracing="hooks", note=f"torch.fx cannot trace your forward ({untraceable}); it is "
+                                                 f"described by the layers it ran, in order")
+        graph, output = _hooks_graph(model, probes, seed)
+        return graph, output, None
+    return _traced(model, fx_graph, probes, seed)
+
+
 def describe(model, input_shape, seed):
     """(description, tensors) of `model` on the probe batch for `input_shape`; never raises for the student's code.
 
@@ -100,35 +181,29 @@ def describe(model, input_shape, seed):
     """
     model.eval()
     probes = probe_inputs(input_shape, seed)
-    description = {"tracing": "fx", "note": "", "forward_error": None, "train_error": None, "output_shape": None}
+    description = {"tracing": "fx", "note": "", "forward_error": None, "train_error": None}
     tensors, output, graph = {}, None, None
     with torch.no_grad():
         try:
             netspec.materialise(model)
             if _has_lazy(model):
                 model(probes[0])  # materialises LazyLinear/LazyConv2d so their shapes can be described (and traced)
-            try:
-                gm = fx_trace.trace(model)
-            except fx_trace.Untraceable as untraceable:
-                description.update(tracing="hooks", note=f"torch.fx cannot trace your forward ({untraceable}); it "
-                                                         f"is described by the layers it ran, in order")
-                graph, output = _hooks_graph(model, probes, seed)
-            else:
-                graph, output, error = _traced(model, gm, probes, seed)
-                if error is not None:
-                    raise error
+            graph, output, error = _graph_and_output(model, probes, seed, description)
+            if error is not None:
+                raise error
             if not isinstance(output, torch.Tensor):
                 raise TypeError(f"forward returned {type(output).__name__}, not a tensor")
-            description["output_shape"] = list(output.shape)
             tensors["output"] = output
         except Exception as error:  # noqa: BLE001 — the student's network may not run: describe what is there
             description["forward_error"] = _error_text(error)
             if graph is None:
                 graph = _chain(model, netspec.static_leaves(model), list(input_shape))
-    if "output" in tensors and ({node["op"] for node in graph["nodes"]} & (TRAIN_DEPENDENT | set(OPAQUE_OPS))
-                                or description["tracing"] == "hooks"):
+    ops = {node["op"] for node in graph["nodes"]}
+    if "output" in tensors and (ops & (TRAIN_DEPENDENT | set(OPAQUE_OPS)) or description["tracing"] == "hooks"):
         try:
-            tensors["train_output"] = _train_output(model, torch.cat(probes), seed)
+            # one probe is enough to see dropout; batch norm's train mode needs more than one value per channel
+            batch = torch.cat(probes) if ops & BATCH_NORMS else probes[0]
+            tensors["train_output"] = _train_output(model, batch, seed)
         except Exception as error:  # noqa: BLE001 — e.g. BatchNorm1d on one value per channel
             description["train_error"] = _error_text(error)
     description["graph"] = graph

@@ -5,7 +5,10 @@
 `flatten`; size arithmetic (`x.size(0)`) is dropped. Module nodes keep the student's path (`features.3`, `conv1`);
 function nodes keep the student's source line. Runs where the student's code lives: torch and stdlib only.
 """
+import linecache
 import operator
+import os
+import sys
 
 import torch
 import torch.fx
@@ -86,30 +89,33 @@ METHODS = {
 SCALAR_METHODS = {"size", "dim", "numel"}  # size arithmetic: not part of what the network computes
 
 
+TORCH = os.path.dirname(torch.__file__) + os.sep
+HERE = os.path.dirname(os.path.abspath(__file__)) + os.sep
+
+
+class _LineTracer(torch.fx.Tracer):
+    """fx's tracer, noting for each node the innermost line of the student's code that made it (a frame walk:
+    fx's own record_stack_traces formats whole stacks and costs a third of the trace)."""
+
+    def create_node(self, kind, target, args, kwargs, name=None, type_expr=None):
+        node = super().create_node(kind, target, args, kwargs, name, type_expr)
+        frame = sys._getframe(1)
+        while frame is not None and (frame.f_code.co_filename.startswith((TORCH, HERE))
+                                     or frame.f_code.co_filename.startswith("<")):
+            frame = frame.f_back
+        if frame is not None:
+            filename, number = frame.f_code.co_filename, frame.f_lineno
+            text = linecache.getline(filename, number).strip()
+            node.meta["line"] = f"{os.path.basename(filename)} line {number}: {text}"[:160]
+        return node
+
+
 def trace(model):
-    """A GraphModule sharing `model`'s submodules, with source lines recorded; raises Untraceable."""
-    tracer = torch.fx.Tracer()
-    tracer.record_stack_traces = True
+    """The fx graph of `model`'s forward (nodes refer to `model`'s own submodules); raises Untraceable."""
     try:
-        graph = tracer.trace(model)
+        return _LineTracer().trace(model)
     except Exception as error:  # noqa: BLE001 — TraceError, TypeError on a Proxy, the student's own exceptions
         raise Untraceable(f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}"[:240]) from error
-    return torch.fx.GraphModule(tracer.root, graph, type(model).__name__)
-
-
-def _source_line(node):
-    """`vgg.py line 14: x = F.relu(self.conv1(x))` for the innermost student frame of the node's stack trace."""
-    lines = (node.stack_trace or "").strip().splitlines()
-    for index in range(len(lines) - 2, -1, -1):
-        text = lines[index].strip()
-        if text.startswith("File ") and "/torch/" not in text:
-            try:
-                name = text.split('"')[1].replace("\\", "/").rsplit("/", 1)[-1]
-                number = text.split(", line ")[1].split(",")[0]
-            except IndexError:
-                continue
-            return f"{name} line {number}: {lines[index + 1].strip()}"[:160]
-    return ""
 
 
 def _tensor_inputs(node, is_tensor):
@@ -142,10 +148,10 @@ def _reshape_op(in_shape, out_shape):
                        else list(out_shape)}
 
 
-def _classify(gm, node, shapes, inputs):
-    """(op, args, via, path) for one tensor-valued fx node."""
+def _classify(root, node, shapes, inputs):
+    """(op, args, via, path) for one tensor-valued fx node; `root` is the traced module."""
     if node.op == "call_module":
-        module = gm.get_submodule(node.target)
+        module = root.get_submodule(node.target)
         name = type(module).__name__
         known = OP_OF_MODULE.get(name) if type(module).__module__.startswith("torch.nn") else None
         if known:
@@ -181,9 +187,9 @@ def _classify(gm, node, shapes, inputs):
     return op, args, via, None
 
 
-def canonical(gm, shapes):
-    """The graph as canonical nodes. `shapes`: fx node -> output shape (list), None for a non-tensor; nodes the run
-    did not reach are absent (their op is still named, their shape is None)."""
+def canonical(root, graph, shapes):
+    """`graph` (traced from `root`) as canonical nodes. `shapes`: fx node -> output shape (list), None for a
+    non-tensor; nodes the run did not reach are absent (their op is still named, their shape is None)."""
     def is_tensor(node):
         if node in shapes:
             return shapes[node] is not None
@@ -192,7 +198,7 @@ def canonical(gm, shapes):
                     and node.args and isinstance(node.args[0], torch.fx.Node) and not is_tensor(node.args[0]))
 
     ids, nodes, output = {}, [], None
-    for node in gm.graph.nodes:
+    for node in graph.nodes:
         if node.op == "output":
             result = node.args[0]
             output = ids.get(result) if isinstance(result, torch.fx.Node) else None
@@ -206,25 +212,26 @@ def canonical(gm, shapes):
                           "via": "input", "line": ""})
             continue
         inputs = _tensor_inputs(node, is_tensor)
-        op, args, via, path = _classify(gm, node, shapes, inputs)
+        op, args, via, path = _classify(root, node, shapes, inputs)
         if op == "identity" and via != "module" and len(inputs) == 1:
             ids[node] = ids[inputs[0]]  # .contiguous(), a no-op view: the same value
             continue
         ids[node] = len(nodes)
         nodes.append({"id": len(nodes), "op": op, "args": args, "inputs": [ids[i] for i in inputs if i in ids],
-                      "shape": shape, "path": path, "via": via, "line": "" if path else _source_line(node)})
+                      "shape": shape, "path": path, "via": via, "line": "" if path else node.meta.get("line", "")})
     return {"nodes": nodes, "output": output}
 
 
-def use_order(gm):
-    """Modules holding parameters, each once, in the order forward first uses them (for the seeded weights)."""
+def use_order(root, graph=None):
+    """Modules holding parameters, each once, in the order forward first uses them (for the seeded weights).
+    `graph` defaults to `root.graph` (a GraphModule)."""
     order, seen = [], set()
-    for node in gm.graph.nodes:
+    for node in (graph or root.graph).nodes:
         owner = None
         if node.op == "call_module":
-            owner = gm.get_submodule(node.target)
+            owner = root.get_submodule(node.target)
         elif node.op == "get_attr" and "." in node.target:
-            owner = gm.get_submodule(node.target.rsplit(".", 1)[0])
+            owner = root.get_submodule(node.target.rsplit(".", 1)[0])
         if owner is not None and id(owner) not in seen and list(owner.parameters(recurse=False)):
             seen.add(id(owner))
             order.append(owner)
@@ -234,8 +241,8 @@ def use_order(gm):
 class ShapeRecorder(torch.fx.Interpreter):
     """Runs the traced graph on real tensors and records each node's output shape (None for non-tensors)."""
 
-    def __init__(self, gm):
-        super().__init__(gm)
+    def __init__(self, root, graph):
+        super().__init__(root, graph=graph)
         self.shapes, self.failed_at = {}, None
 
     def run_node(self, node):
