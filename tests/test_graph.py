@@ -224,3 +224,46 @@ def test_an_op_outside_the_vocabulary_is_described_but_not_rebuilt():
     with pytest.raises(CannotRebuild, match="uses mul"):
         sized(graph_from(description["graph"]), (2, 3))
     assert np.isfinite(tensors["output"].numpy()).all()
+
+
+class _Forged:
+    """A worker whose describe answers are whatever it claims: the grader must refuse, not crash, and never pass."""
+
+    name = "forged"
+
+    def __init__(self, value, tensors=None):
+        self.value, self.tensors = value, tensors or {}
+
+    def ask(self, question):
+        from grader.submission.base import Answer
+        return Answer(ok=True, value=self.value, tensors=self.tensors)
+
+
+@pytest.mark.parametrize("value", [
+    {"graph": {"nodes": [{"id": 0, "op": "input"}]}},                                   # no parameter count
+    {"n_params": 3, "graph": "print('hi')"},                                            # not a graph
+    {"n_params": 3, "graph": {"nodes": [{"id": 0, "op": "input", "args": {"x": [[[[1]]]]}}]}},  # nested too deep
+    {"n_params": True, "graph": {"nodes": [{"id": 0, "op": "input"}]}},                 # a bool is not a count
+])
+def test_a_forged_description_is_refused_as_invalid(value):
+    from grader.checks.base import CheckFailure
+    from grader.checks.builders import compare_builder
+    from grader.results import Status
+    with pytest.raises(CheckFailure) as failure:
+        compare_builder(_Forged(value), "nin_block", {"in_channels": 1, "out_channels": 2, "kernel_size": 3,
+                                                     "strides": 1, "padding": 1}, (1, 1, 5, 5))
+    assert failure.value.status is Status.INVALID and "malformed" in failure.value.feedback
+
+
+def test_the_reference_graph_claimed_without_the_outputs_does_not_pass():
+    """Claiming the reference's own description (graph and count) is not enough: the outputs decide."""
+    from grader.checks import reference
+    from grader.checks.base import CheckFailure
+    from grader.checks.builders import compare_builder
+    from grader import spec
+    from grader.submission import describe as question_of
+    kwargs = {"in_channels": 1, "out_channels": 2, "kernel_size": 3, "strides": 1, "padding": 1}
+    want, tensors = reference.describe(question_of("nin_block", kwargs, (1, 1, 5, 5), spec.DESCRIBE_SEED))
+    with pytest.raises(CheckFailure, match="same layers, but with the same weights your network computes a"):
+        compare_builder(_Forged(want, {"output": np.zeros_like(tensors["output"])}), "nin_block", kwargs,
+                        (1, 1, 5, 5))
