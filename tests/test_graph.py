@@ -264,6 +264,6 @@ def test_the_reference_graph_claimed_without_the_outputs_does_not_pass():
     from grader.submission import describe as question_of
     kwargs = {"in_channels": 1, "out_channels": 2, "kernel_size": 3, "strides": 1, "padding": 1}
     want, tensors = reference.describe(question_of("nin_block", kwargs, (1, 1, 5, 5), spec.DESCRIBE_SEED))
-    with pytest.raises(CheckFailure, match="same layers, but with the same weights your network computes a"):
+    with pytest.raises(CheckFailure, match="Same layers, but with the same weights your network computes a"):
         compare_builder(_Forged(want, {"output": np.zeros_like(tensors["output"])}), "nin_block", kwargs,
                         (1, 1, 5, 5))
