@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Gradescope runs this once, as root, while it builds the autograder image; the zip is unpacked in
+# /autograder/source (https://gradescope-autograders.readthedocs.io/en/latest/specs/). Written by
+# `python -m grader bundle gradescope`: kit {{KIT_VERSION}}, training {{TRAIN}}, profile {{PROFILE}}.
+set -euo pipefail
+ROOT="${AUTOGRADER_ROOT:-/autograder}"   # another root only for testing the bundle outside Gradescope
+SOURCE="$ROOT/source"
+VENV="$ROOT/venv"
+DATA="$ROOT/data/fashion-mnist"
+
+install_dependencies() {
+  # Gradescope's default base image is Ubuntu 22.04 (its Python 3.10); apt-get update has already run there
+  apt-get install -y python3 python3-venv python3-pip
+  python3 -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "the kit needs Python >= 3.10: pick a newer base image")'
+  python3 -m venv "$VENV"
+  "$VENV/bin/pip" install --upgrade pip
+  # CPU wheels: Gradescope's containers have no GPU, and the CUDA builds of torch are gigabytes larger
+  "$VENV/bin/pip" install --index-url {{TORCH_CPU_INDEX}} --extra-index-url https://pypi.org/simple \
+    -r "$SOURCE/requirements.txt"
+}
+
+if [ -n "${D2L_GRADER_PYTHON:-}" ]; then
+  PYTHON="$D2L_GRADER_PYTHON"           # tests: an interpreter that already has the kit's dependencies
+else
+  install_dependencies
+  PYTHON="$VENV/bin/python"
+fi
+
+# what run_autograder reads: which Python, where the kit and the data are
+cat > "$SOURCE/autograder.env" <<ENV
+PYTHON="$PYTHON"
+KIT="$SOURCE/kit"
+FASHION_MNIST="$DATA"
+ENV
+
+if [ "{{TRAIN}}" = "on" ]; then
+  # Fashion-MNIST is fetched now, once, into the image: grading never downloads anything
+  PYTHONPATH="$SOURCE/kit" "$PYTHON" -m grader.bundle.data "$DATA"
+fi
+
+# grade the bundled reference solutions once: a broken image fails here, not on every student's upload
+cd "$SOURCE/kit"
+PYTHONPATH="$SOURCE/kit" FASHION_MNIST="$DATA" "$PYTHON" -m grader.autograde.gradescope_run --self-check \
+  "$SOURCE/kit/solutions" "$ROOT/setup-check.json" --no-train
