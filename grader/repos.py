@@ -106,9 +106,11 @@ def export_folder(repo, commit, target):
         destination.parent.mkdir(parents=True, exist_ok=True)
         destination.write_bytes(blobs[header_end + 1:header_end + 1 + size])
         offset = header_end + 1 + size + 1
-    if not any(path.suffix.lower() in SOURCE_SUFFIXES for path in Path(target).iterdir() if path.is_file()):
-        raise Unreadable(f"{GRADED_FOLDER}/ at commit {commit[:12]} holds no .py or .ipynb file at its top level; "
-                         f"your work goes in {GRADED_FOLDER}/counting.py, vgg.py, nin.py and alexnet.py")
+    top = sorted(path.name for path in Path(target).iterdir() if path.is_file())
+    if not any(Path(name).suffix.lower() in SOURCE_SUFFIXES for name in top):
+        listing = ", ".join(top[:8]) + (" ..." if len(top) > 8 else "") if top else "only subfolders"
+        raise Unreadable(f"{GRADED_FOLDER}/ at commit {commit[:12]} holds no .py or .ipynb file at its top level (it "
+                         f"holds: {listing}); your work goes in {GRADED_FOLDER}/counting.py, vgg.py, nin.py, alexnet.py")
 
 
 def stage_repo(path, name, staging_root, before=None):

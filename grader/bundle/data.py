@@ -3,6 +3,7 @@
 Copied from a folder that already has them ($FASHION_MNIST, the Debian/Ubuntu package dataset-fashion-mnist),
 otherwise downloaded once (torchvision's mirrors). Grading then reads DIR and never downloads anything.
 """
+import argparse
 import shutil
 import sys
 from pathlib import Path
@@ -28,17 +29,16 @@ def fetch(target):
 
 
 def main(argv=None):
-    argv = sys.argv[1:] if argv is None else argv
-    if len(argv) != 1:
-        print("usage: python -m grader.bundle.data DIR", file=sys.stderr)
-        return 2
+    parser = argparse.ArgumentParser(prog="python -m grader.bundle.data", description=__doc__.split("\n")[0])
+    parser.add_argument("dir", help="the folder to hold the four files")
+    target = parser.parse_args(argv).dir
     try:
-        origin = fetch(argv[0])
-        data.read_folder(argv[0])  # a truncated download fails the set-up now, not a student's grading later
+        origin = fetch(target)
+        data.read_folder(target)  # a truncated download fails the set-up now, not a student's grading later
     except (data.DataNotFound, data.BadDataFile) as error:
         print(f"Fashion-MNIST: {error}", file=sys.stderr)
         return 1
-    print(f"Fashion-MNIST in {argv[0]} ({origin})")
+    print(f"Fashion-MNIST in {target} ({origin})")
     return 0
 
 
