@@ -58,8 +58,12 @@ def main(argv=None):
     print(f"{report.score:g}/{report.max_score:g} points -> {args.results}")
     isolation = report.environment.get("isolation") or {}
     if isolation:
-        print(f"sandbox layers: {', '.join(isolation.get('layers', [])) or 'none'}"
+        layers = isolation.get("layers", [])
+        print(f"sandbox layers: {', '.join(layers) or 'none'}"
               + "".join(f"\n  missing: {why}" for why in isolation.get("missing", [])))
+        if not any(layer.startswith(("private root", "landlock-fs")) for layer in layers):
+            print("WARNING: no filesystem isolation here (neither a private root nor Landlock): student code can "
+                  "read the kit, the reference solutions included")
     if args.self_check and report.score != report.max_score:
         print(f"self-check failed: the reference scored {report.score:g}/{report.max_score:g}", file=sys.stderr)
         return 1

@@ -2,7 +2,10 @@
 replaced by the installed dependencies) and run_autograder on real uploads; every results.json must satisfy a
 schema written from Gradescope's specification, and give the grade `python -m grader grade` gives."""
 import json
+import os
 import stat
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -103,3 +106,30 @@ def test_an_unreadable_upload_gets_a_valid_results_json_saying_why(run_upload, s
     assert results["score"] == 0 and {test["status"] for test in tests.values()} == {"failed"}
     assert "holds no .py or .ipynb file" in results["output"] and "answers.pdf" in results["output"]
     assert all("not graded: submission holds no .py or .ipynb file" in test["output"] for test in tests.values())
+
+
+PROBE = """
+import sys
+from grader.submission.sandbox import drop_capabilities
+drop_capabilities()  # what the sandboxed worker does before any student code runs
+for target in sys.argv[1:]:
+    try:
+        open(target, "a").close()
+        print("wrote", target)
+    except PermissionError:
+        print("refused", target)
+"""
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="Gradescope runs the autograder as root; this checks that case")
+def test_root_without_capabilities_cannot_touch_the_kit_or_the_results(gradescope_root, run_upload, submissions):
+    # where namespaces and Landlock are refused (a container), this is what keeps student code from the grader
+    root, _ = gradescope_root
+    run_upload(submissions["reference"])  # run_autograder hands results/ over before grading
+    (root / "results" / "results.json").unlink()  # while student code runs, the grader has not written it yet
+    targets = [root / "source/kit/grader/spec.py", root / "source/kit/grader/checks/planted.py",
+               root / "source/kit/solutions/vgg.py", root / "results/results.json"]
+    probe = subprocess.run([sys.executable, "-c", PROBE, *map(str, targets)], capture_output=True, text=True,
+                           env={**os.environ, "PYTHONPATH": str(root / "source/kit")})
+    assert probe.returncode == 0, probe.stderr
+    assert probe.stdout.split("\n")[:-1] == [f"refused {target}" for target in targets]

@@ -10,7 +10,8 @@ import xml.etree.ElementTree as ElementTree
 
 import pytest
 
-from grader.autograde.runner import Options, autograde
+from grader.autograde import run as autograde_command
+from grader.cli import build_parser
 from grader.commands.grade import grade_path
 from grader.gradebook import read_gradebook
 from grader.report.gradescope import task_output
@@ -61,7 +62,9 @@ def surfaces(submissions, classroom_template, classroom_runs, run_upload, tmp_pa
     """name -> surface -> task -> (points, passed?, feedback text as that surface shows it)."""
     out = tmp_path_factory.mktemp("autograde")
     repos = _classroom_repos(classroom_template, submissions, tmp_path_factory.mktemp("student-repos"))
-    autograde(Options(submissions=repos, out=out, workers=2, train=False, progress=False), say=lambda line: None)
+    # the README's command: the clones graded at their last commit before the deadline
+    assert autograde_command(build_parser().parse_args(["autograde", str(repos), "--out", str(out), "--workers", "2",
+                                                         "--no-train", "--before", "2026-11-21"])) == 0
     autograded = {row["name"]: report for row, report in read_gradebook(out / "gradebook.sqlite")}
     seen = {}
     for name in NAMES:
