@@ -30,7 +30,14 @@ class StagedRepo(Staged):
 
 
 def is_git_checkout(path):
-    return Path(path).is_dir() and not Path(path).is_symlink() and (Path(path) / ".git").exists()
+    """A clone's own .git folder. A `.git` file (`gitdir: ...`) or link could point at another student's repository,
+    so such a folder is an ordinary entry, never read as a repository."""
+    dot_git = Path(path) / ".git"
+    return Path(path).is_dir() and not Path(path).is_symlink() and dot_git.is_dir() and not dot_git.is_symlink()
+
+
+# a repository can borrow objects (alternates) or its whole state (commondir) from another one on this machine
+BORROWED = ("objects/info/alternates", "commondir")
 
 
 def parse_deadline(text):
@@ -118,6 +125,10 @@ def stage_repo(path, name, staging_root, before=None):
     path, target = Path(path), Path(staging_root) / name
     commit = ""
     try:
+        borrowed = [name for name in BORROWED if (path / ".git" / name).exists()]
+        if borrowed:
+            raise Unreadable(f"its .git reads another repository ({', '.join(borrowed)}); clone it again on its own "
+                             f"(git clone --no-local, without --reference/--shared)")
         commit = graded_commit(path, before)
         target.mkdir(parents=True)
         export_folder(path, commit, target)

@@ -61,6 +61,8 @@ def test_each_repository_is_graded_at_its_last_commit_before_the_deadline(classr
     carol_row, carol = rows["cnn-carol"]
     assert carol_row["state"] == "unreadable" and carol.score == 0 and carol_row["graded_commit"] == ""
     assert "no commit before 2026-11-25T23:59:00+00:00" in carol_row["reason"]
+    sheet = {line.split(",")[0]: line.split(",")[-1] for line in (out / "grades.csv").read_text().splitlines()}
+    assert sheet["student"] == "commit" and sheet["cnn-alice"] == repos["alice"][1] and sheet["cnn-carol"] == ""
     # nothing in the students' repositories changed: no checkout, no new file, the same HEAD and status
     assert {name: snapshot(repo[0]) for name, repo in repos.items()} == before
 
@@ -105,3 +107,23 @@ def test_an_old_gradebook_gains_the_commit_column(tmp_path, fake_backend):
     sha = commit(repo, "2026-11-20T10:00:00+00:00", files=_work(["alexnet"]))
     autograde(options(tmp_path / "class", out, fake_backend), say=lambda line: None)
     assert _rows(out)["dan"][0]["graded_commit"] == sha
+
+
+def test_a_folder_that_points_into_another_repository_is_never_read_as_one(tmp_path, fake_backend):
+    root = tmp_path / "student-repos"
+    alice = make_repo(root, "alice")
+    commit(alice, "2026-11-20T10:00:00+00:00", files=_work(["vgg", "nin", "alexnet"]))
+    # mallory's folder: a `.git` file naming alice's repository, and her own (empty) work beside it
+    mallory = root / "mallory"
+    write(mallory, {"assignments/vgg.py": "# nothing yet\n"})
+    (mallory / ".git").write_text(f"gitdir: {alice / '.git'}\n")
+    # trudy's clone borrows alice's objects
+    trudy = make_repo(root, "trudy")
+    commit(trudy, "2026-11-20T11:00:00+00:00", files=_work([]))
+    (trudy / ".git" / "objects" / "info" / "alternates").write_text(str(alice / ".git" / "objects") + "\n")
+    out = tmp_path / "grades"
+    autograde(options(root, out, fake_backend), say=lambda line: None)
+    rows = _rows(out)
+    assert rows["mallory"][0]["kind"] == "folder" and rows["mallory"][1].score == 0  # her own files, not alice's
+    assert rows["trudy"][0]["state"] == "unreadable" and "reads another repository" in rows["trudy"][0]["reason"]
+    assert rows["alice"][1].score > 0

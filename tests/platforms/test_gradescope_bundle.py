@@ -61,11 +61,18 @@ def test_bad_output_names_and_profiles_are_refused_with_the_reason(tmp_path):
     assert not list(tmp_path.iterdir())
 
 
-def test_setup_grades_the_bundled_reference_once(gradescope_root):
-    root, setup = gradescope_root
-    check = json.loads((root / "setup-check.json").read_text())
-    assert check["score"] == TOTAL and "sandbox layers:" in setup.stdout
-    assert (root / "source" / "autograder.env").is_file()
+def test_setup_writes_what_run_autograder_reads_and_hands_the_kit_over(gradescope_root):
+    root, _ = gradescope_root
+    env = (root / "source" / "autograder.env").read_text()
+    assert f'KIT="{root}/source/kit"' in env and f'PYTHON="{sys.executable}"' in env
+    assert all(path.stat().st_uid != 0 and not path.stat().st_mode & 0o222
+               for path in (root / "source" / "kit").rglob("*")) or os.geteuid() != 0
+
+
+def test_the_self_check_fails_the_image_build_unless_the_reference_gets_full_marks(submissions, tmp_path):
+    # setup.sh runs this on the bundled reference; here on an upload that cannot be graded (cheap): exit 1
+    from grader.autograde.gradescope_run import main
+    assert main([str(submissions["unreadable"]), str(tmp_path / "check.json"), "--no-train", "--self-check"]) == 1
 
 
 def test_the_reference_gets_full_marks(run_upload, submissions):

@@ -25,22 +25,27 @@ ROW = re.compile(r"^(\w+)\s+([\d.]+)/(\d+)\s+(\S.*)$")
 NO_CODE = "holds no .py or .ipynb file"
 
 
-def _student_pytest(template, assignments, workdir):
-    """`pytest --no-train` in the student's repository -> task -> (points, passed?, failure message)."""
+def _start_student_pytest(template, assignments, workdir):
+    """Start `pytest --no-train` in the student's repository (it runs while the other surfaces grade); -> a
+    function that waits for it and returns task -> (points, passed?, failure message)."""
     repo = workdir / "repo"
     shutil.copytree(template, repo)
     shutil.rmtree(repo / "assignments")
     shutil.copytree(assignments, repo / "assignments")
-    run = subprocess.run([sys.executable, "-m", "pytest", "--no-train", "--junitxml", str(workdir / "junit.xml")],
-                         cwd=repo, capture_output=True, text=True, timeout=RUN_TIMEOUT,
-                         env=bare_env(PYTHONPATH=str(repo / "kit")))  # the kit as `pip install ./kit` puts it
-    table = {m.group(1): float(m.group(2)) for m in map(ROW.match, run.stdout.splitlines()) if m}
-    outcomes = {}
-    for case in ElementTree.parse(workdir / "junit.xml").iter("testcase"):
-        task = re.search(r"\[(\w+)\]", case.get("name")).group(1)
-        failure = case.find("failure")
-        if case.find("skipped") is None:
-            outcomes[task] = (table[task], failure is None, "" if failure is None else failure.get("message", ""))
+    run = subprocess.Popen([sys.executable, "-m", "pytest", "--no-train", "--junitxml", str(workdir / "junit.xml")],
+                           cwd=repo, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                           env=bare_env(PYTHONPATH=str(repo / "kit")))  # the kit as `pip install ./kit` puts it
+
+    def outcomes():
+        stdout, _ = run.communicate(timeout=RUN_TIMEOUT)
+        table = {m.group(1): float(m.group(2)) for m in map(ROW.match, stdout.splitlines()) if m}
+        seen = {}
+        for case in ElementTree.parse(workdir / "junit.xml").iter("testcase"):
+            task = re.search(r"\[(\w+)\]", case.get("name")).group(1)
+            failure = case.find("failure")
+            if case.find("skipped") is None:
+                seen[task] = (table[task], failure is None, "" if failure is None else failure.get("message", ""))
+        return seen
     return outcomes
 
 
@@ -60,6 +65,8 @@ def _classroom_repos(template, submissions, root):
 @pytest.fixture(scope="module")
 def surfaces(submissions, classroom_template, classroom_runs, run_upload, tmp_path_factory):
     """name -> surface -> task -> (points, passed?, feedback text as that surface shows it)."""
+    student_runs = {name: _start_student_pytest(classroom_template, submissions[name],
+                                                tmp_path_factory.mktemp(f"pytest-{name}")) for name in NAMES}
     out = tmp_path_factory.mktemp("autograde")
     repos = _classroom_repos(classroom_template, submissions, tmp_path_factory.mktemp("student-repos"))
     # the README's command: the clones graded at their last commit before the deadline
@@ -76,9 +83,7 @@ def surfaces(submissions, classroom_template, classroom_runs, run_upload, tmp_pa
                       for test in run_upload(submissions[name])[0]["tests"]}
         classroom = {step: (result["tests"][0]["score"], result["status"] == "pass", result["tests"][0]["message"])
                      for step, (result, _) in classroom_runs(name).items()}
-        seen[name] = {"pytest": _student_pytest(classroom_template, submissions[name],
-                                                tmp_path_factory.mktemp(f"pytest-{name}")),
-                      "grade": graded,
+        seen[name] = {"pytest": student_runs[name](), "grade": graded,
                       "autograde": {t.name: (t.score, t.passed, task_output(t)) for t in autograded[name].tasks},
                       "gradescope": gradescope, "classroom": classroom}
     return seen
