@@ -8,6 +8,7 @@ or fsmonitor) into the staging area. Dates are committer dates, which the studen
 """
 import hashlib
 import os
+import shutil
 import subprocess
 from dataclasses import dataclass
 from datetime import datetime
@@ -133,7 +134,6 @@ def stage_repo(path, name, staging_root, before=None):
         target.mkdir(parents=True)
         export_folder(path, commit, target)
     except (Unreadable, OSError) as error:
-        import shutil
         shutil.rmtree(target, ignore_errors=True)
         reason = str(error) if isinstance(error, Unreadable) else f"could not be read ({type(error).__name__}: {error})"
         return StagedRepo(name, path.name, "git", reason=reason, content_hash=_hash(commit or reason), commit=commit)

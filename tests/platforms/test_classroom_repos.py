@@ -1,8 +1,6 @@
 """Grading a cloned GitHub Classroom: assignments/ at the last commit before --before, the commit recorded, the
 rest of each repository ignored and left untouched. The fake backend (tests/autograde) grades marker files fast."""
-import os
 import sqlite3
-from pathlib import Path
 
 import pytest
 
@@ -12,7 +10,7 @@ from grader.cli import build_parser
 from grader.gradebook import read_gradebook
 from grader.repos import parse_deadline
 from tests.autograde.helpers import fake_backend, options  # noqa: F401 — fake_backend is a fixture
-from tests.platforms.git_repos import commit, git, make_repo, snapshot, write
+from tests.platforms.git_repos import commit, make_repo, snapshot, write
 
 DEADLINE = "2026-11-25T23:59:00+00:00"
 
