@@ -49,7 +49,7 @@ def torchvision_root(dataset_source):
     raw.mkdir(parents=True)
     for stem in ("train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte",
                  "t10k-labels-idx1-ubyte"):
-        source = fashion_mnist._find_file(Path(dataset_source), stem)
+        source = fashion_mnist.find_file(Path(dataset_source), stem)
         opener = gzip.open if source.suffix == ".gz" else open
         with opener(source, "rb") as src, open(raw / stem, "wb") as dst:
             shutil.copyfileobj(src, dst)

@@ -11,6 +11,7 @@ COMMANDS = {
     "train": "grader.training.command:run",
     "release": "grader.release:run",
     "autograde": "grader.autograde:run",
+    "bundle": "grader.bundle:run",
 }
 
 
@@ -52,6 +53,20 @@ def build_parser():
     autograde.add_argument("--only", nargs="+", metavar="NAME", help="(re)grade only these students")
     autograde.add_argument("--force", action="store_true", help="regrade even finished jobs")
     autograde.add_argument("--profile", default="auto", choices=("auto", "gpu", "cpu"))
+    autograde.add_argument("--before", metavar="DATE", help="git checkouts (a cloned GitHub Classroom): grade each "
+                           "one's assignments/ at its last commit before DATE (ISO 8601; default: HEAD)")
+
+    bundle = sub.add_parser("bundle", help="package the kit for Gradescope or GitHub Classroom")
+    platforms = bundle.add_subparsers(dest="platform", required=True)
+    gradescope = platforms.add_parser("gradescope", help="a Gradescope autograder zip (setup.sh, run_autograder, kit)")
+    gradescope.add_argument("out", metavar="OUT.zip")
+    gradescope.add_argument("--no-train", action="store_true", help="skip the training tasks")
+    gradescope.add_argument("--profile", default="cpu", choices=("cpu",),
+                            help="training profile (Gradescope's autograders have no GPU)")
+    classroom = platforms.add_parser("classroom", help="a GitHub Classroom template repository with its workflow")
+    classroom.add_argument("out", metavar="OUT_DIR")
+    classroom.add_argument("--no-train", action="store_true", help="skip the training tasks")
+    classroom.add_argument("--force", action="store_true", help="overwrite the template's files in an existing folder")
     return parser
 
 

@@ -63,27 +63,25 @@ NO_SANDBOX = {"layers": [], "missing": ["--in-process: the submission ran inside
 
 
 def grade_path(path, train=False, sandbox=True, profile="auto", timeout=60.0, budget=600.0, on_result=None):
-    """Report for the submission at `path` (a folder, or one .py/.ipynb/.zip file, staged as autograde stages
-    it); student code runs in a worker unless `sandbox=False` (your own code only).
+    """Report for the submission at `path` (a folder, or one .py/.ipynb/.zip file), staged as autograde stages
+    it; student code runs in a worker unless `sandbox=False` (your own code only).
     `environment["isolation"]` lists the active layers. Raises SubmissionNotFound for an unreadable entry."""
     from grader.collect import stage
     from grader.submission.loader import SubmissionNotFound
     from grader.submission.open import open_submission
 
-    path, scratch, folder = Path(path), None, Path(path)
-    if path.is_file() or path.is_symlink():  # a single file or a zip: a folder of its own, read safely
-        scratch = Path(tempfile.mkdtemp(prefix="d2l-grade-"))
-        staged = stage(path, "submission", scratch)
-        if not staged.readable:
-            shutil.rmtree(scratch, ignore_errors=True)
-            raise SubmissionNotFound(staged.reason)
-        folder = staged.folder
+    path = Path(path)
+    # staged as autograde and the Gradescope bundle stage an entry, so an upload gets the same grade everywhere
+    scratch = Path(tempfile.mkdtemp(prefix="d2l-grade-"))
+    staged = stage(path, "submission", scratch)
+    if not staged.readable:
+        shutil.rmtree(scratch, ignore_errors=True)
+        raise SubmissionNotFound(staged.reason)
     options = {"budget": budget} if sandbox else {}
     try:
-        submission = open_submission(folder, sandbox=sandbox, timeout=timeout, **options)
+        submission = open_submission(staged.folder, sandbox=sandbox, timeout=timeout, **options)
     except BaseException:
-        if scratch:
-            shutil.rmtree(scratch, ignore_errors=True)
+        shutil.rmtree(scratch, ignore_errors=True)
         raise
     try:
         report = grade(submission, train=train, training_options={"profile": profile} if train else None,
@@ -92,6 +90,5 @@ def grade_path(path, train=False, sandbox=True, profile="auto", timeout=60.0, bu
         report.environment["isolation"] = getattr(submission, "isolation", None) or NO_SANDBOX
     finally:
         submission.close()
-        if scratch:
-            shutil.rmtree(scratch, ignore_errors=True)
+        shutil.rmtree(scratch, ignore_errors=True)
     return report

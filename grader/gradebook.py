@@ -36,7 +36,8 @@ CREATE TABLE IF NOT EXISTS submissions (
     graded_at TEXT NOT NULL,
     wall_time REAL NOT NULL DEFAULT 0,
     run_id INTEGER REFERENCES runs (id),
-    environment TEXT NOT NULL DEFAULT '{}'
+    environment TEXT NOT NULL DEFAULT '{}',
+    graded_commit TEXT NOT NULL DEFAULT ''  -- a git checkout's commit whose assignments/ was graded
 );
 CREATE TABLE IF NOT EXISTS results (
     name TEXT NOT NULL REFERENCES submissions (name) ON DELETE CASCADE,
@@ -86,6 +87,9 @@ class Gradebook:
         self.db.execute("PRAGMA synchronous=FULL")  # a committed grade survives even a power cut
         self.db.execute("PRAGMA foreign_keys=ON")
         self.db.executescript(SCHEMA)
+        columns = {row[1] for row in self.db.execute("PRAGMA table_info(submissions)")}
+        if "graded_commit" not in columns:  # a gradebook written before commits were recorded
+            self.db.execute("ALTER TABLE submissions ADD COLUMN graded_commit TEXT NOT NULL DEFAULT ''")
         self.db.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (SCHEMA_VERSION,))
 
     def close(self):
@@ -123,11 +127,12 @@ class Gradebook:
         try:
             self.db.execute("DELETE FROM results WHERE name = ?", (staged.name,))
             self.db.execute("INSERT OR REPLACE INTO submissions (name, entry, kind, content_hash, job_key, state, "
-                            "reason, score, max_score, graded_at, wall_time, run_id, environment) "
-                            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                            "reason, score, max_score, graded_at, wall_time, run_id, environment, graded_commit) "
+                            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                             (staged.name, staged.entry, staged.kind, staged.content_hash, job_key, state,
                              staged.reason, report.score, report.max_score, _now(),
-                             round(wall_time, 3), run_id, json.dumps(report.environment, sort_keys=True)))
+                             round(wall_time, 3), run_id, json.dumps(report.environment, sort_keys=True),
+                             getattr(staged, "commit", "")))
             self.db.executemany("INSERT INTO results VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
             self.db.execute("COMMIT")
         except BaseException:

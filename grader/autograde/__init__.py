@@ -5,9 +5,11 @@ from pathlib import Path
 
 def options_from_args(args):
     from grader.autograde.runner import Options
+    from grader.repos import parse_deadline
+    before = getattr(args, "before", None)
     return Options(submissions=Path(args.submissions), out=Path(args.out), workers=args.workers,
                    train=not args.no_train, only=tuple(args.only or ()), force=bool(args.force),
-                   profile=getattr(args, "profile", "auto") or "auto")
+                   profile=getattr(args, "profile", "auto") or "auto", before=parse_deadline(before) if before else None)
 
 
 def run(args):
@@ -15,7 +17,11 @@ def run(args):
     from grader.autograde.runner import UsageError, autograde
     from grader.autograde.pool import GraderStartError
     from grader.gradebook import GradebookBusy
-    options = options_from_args(args)
+    try:
+        options = options_from_args(args)
+    except ValueError as error:  # a --before that is not a date
+        print(f"grader autograde: {error}", file=sys.stderr)
+        return 2
     try:
         stats = autograde(options)
     except (UsageError, GradebookBusy) as error:

@@ -26,6 +26,20 @@ def _entry(submission):
     return entries[0] if len(entries) == 1 and entries[0].is_file() else submission
 
 
+def grade_upload(submission, train, profile):
+    """(report, summary) for one upload, graded as one entry of `autograde`: staged safely, graded by the same
+    backend; an unreadable upload gets a report of zeros whose feedback and `summary` say why."""
+    backend = choose_backend()
+    profile = resolve_profile(train, profile)
+    with tempfile.TemporaryDirectory(prefix="d2l-gradescope-") as staging:
+        staged = stage(_entry(Path(submission)), "submission", staging)
+        if staged.readable:
+            return resolve(backend.target)(str(staged.folder), train=train, profile=profile or "auto"), ""
+        report = placeholder_report("submission", grading_config(train, profile, backend), Status.MISSING,
+                                    f"not graded: {staged.reason}")
+        return report, f"Your submission could not be graded: {staged.reason}"
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m grader.autograde.gradescope_run", description=__doc__.split("\n")[0])
     parser.add_argument("submission", nargs="?", default="/autograder/submission")
@@ -34,21 +48,25 @@ def main(argv=None):
     parser.add_argument("--profile", default="auto", choices=("auto", "gpu", "cpu"))
     parser.add_argument("--visibility", default="visible", choices=("hidden", "after_due_date", "after_published",
                                                                      "visible"))
+    parser.add_argument("--self-check", action="store_true",
+                        help="exit 1 unless SUBMISSION gets full marks (setup.sh grades the reference with it)")
     args = parser.parse_args(argv)
-    backend, train = choose_backend(), not args.no_train
-    profile = resolve_profile(train, args.profile)
-    with tempfile.TemporaryDirectory(prefix="d2l-gradescope-") as staging:
-        staged = stage(_entry(Path(args.submission)), "submission", staging)
-        if staged.readable:
-            report = resolve(backend.target)(str(staged.folder), train=train, profile=profile or "auto")
-            summary = ""
-        else:
-            report = placeholder_report("submission", grading_config(train, profile, backend), Status.MISSING,
-                                         f"not graded: {staged.reason}")
-            summary = f"Your submission could not be graded: {staged.reason}"
+    report, summary = grade_upload(args.submission, not args.no_train, args.profile)
     write_atomic(args.results, json.dumps(results_json(report, visibility=args.visibility, summary=summary),
                                           indent=2, ensure_ascii=False) + "\n")
+    # stdout is shown to instructors only (Gradescope's stdout_visibility defaults to hidden)
     print(f"{report.score:g}/{report.max_score:g} points -> {args.results}")
+    isolation = report.environment.get("isolation") or {}
+    if isolation:
+        layers = isolation.get("layers", [])
+        print(f"sandbox layers: {', '.join(layers) or 'none'}"
+              + "".join(f"\n  missing: {why}" for why in isolation.get("missing", [])))
+        if not any(layer.startswith(("private root", "landlock-fs")) for layer in layers):
+            print("WARNING: no filesystem isolation here (neither a private root nor Landlock): student code can "
+                  "read the kit, the reference solutions included")
+    if args.self_check and report.score != report.max_score:
+        print(f"self-check failed: the reference scored {report.score:g}/{report.max_score:g}", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -14,6 +14,7 @@ from grader.autograde.exports import export_all, remove_stale_temps, write_stude
 from grader.autograde.pool import GraderPool, Job
 from grader.collect import list_entries, stage, student_names
 from grader.gradebook import Gradebook
+from grader.repos import is_git_checkout, stage_repo
 from grader import scratch
 from grader.scratch import owned_folder, remove_abandoned
 from grader.results import Report, Status, TaskResult
@@ -42,6 +43,7 @@ class Options:
     timeout: float = None
     backend: object = None       # grader.autograde.backend.Backend; None = choose_backend()
     progress: bool = True
+    before: object = None        # aware datetime: git checkouts are graded at their last commit before it
 
 
 @dataclass
@@ -105,7 +107,7 @@ def placeholder_report(name, config, status, message):
     return Report(submission=name, tasks=tasks)
 
 
-def _report_from_dict(name, data, config):
+def report_from_dict(name, data, config):
     """Rebuild the child's report as our own dataclasses, checking it fits the task list (defence in depth)."""
     expected = {task_name: points for task_name, _, points, _ in config["tasks"]}
     tasks = []
@@ -157,6 +159,9 @@ def autograde(options, say=print):
     if not entries:
         raise UsageError(f"{submissions} holds no submissions (folders, .py, .ipynb or .zip files)")
     selected = _select(entries, options.only)
+    if options.before and not any(is_git_checkout(path) for path in selected):
+        raise UsageError(f"--before grades git checkouts at their last commit before the deadline, but no entry of "
+                         f"{submissions} is a git checkout (clone the class with `gh classroom clone student-repos`)")
     profile = resolve_profile(options.train, options.profile)
     config = grading_config(options.train, profile, backend)
     timeout = options.timeout or JOB_TIMEOUT + (TRAINING_TIMEOUT if options.train else 0)
@@ -194,7 +199,7 @@ def _stage_and_skip(selected, staging, config, gradebook, options, run_id, out, 
     pending = []
     for path, name in selected.items():
         stats.entries += 1
-        staged = stage(path, name, staging)
+        staged = stage_repo(path, name, staging, options.before) if is_git_checkout(path) else stage(path, name, staging)
         key = job_key(staged.content_hash, config)
         if recorded.get(name) == key and not options.force and not options.only:
             stats.skipped += 1
@@ -233,7 +238,7 @@ def _grade_pending(pending, config, gradebook, run_id, run_environment, out, opt
         report = None
         if outcome.report is not None:
             try:
-                report = _report_from_dict(job.name, outcome.report, config)
+                report = report_from_dict(job.name, outcome.report, config)
             except (KeyError, TypeError, ValueError) as error:
                 outcome.kind, outcome.message = "error", f"the grading process sent a report that does not fit ({error})"
         if report is None:

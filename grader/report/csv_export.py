@@ -31,11 +31,12 @@ def render_csv(rows):
     tasks = task_columns(reports)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(FIXED_COLUMNS + tuple(tasks) + TRAILING_COLUMNS)
+    commits = any(row.get("graded_commit") for row, _ in rows)  # cloned repositories: which commit was graded
+    writer.writerow(FIXED_COLUMNS + tuple(tasks) + TRAILING_COLUMNS + (("commit",) if commits else ()))
     for row, report in rows:
         scores = {task.name: _number(task.score) for task in report.tasks}
         note = row.get("reason", "") if row.get("state") == "unreadable" else ""
         writer.writerow([_text_cell(row["name"])] + [scores.get(name, "") for name in tasks]
                         + [_number(report.score), _number(report.max_score), row.get("state", "graded"),
-                           _text_cell(note)])
+                           _text_cell(note)] + ([row.get("graded_commit", "")] if commits else []))
     return out.getvalue()

@@ -9,7 +9,8 @@ from grader.results import Status
 OUTPUT_LIMIT = 4000  # characters per test's output shown to the student
 
 
-def _test_output(task):
+def task_output(task):
+    """What a student reads about one task: its status and feedback, the smallest failing example, its output."""
     parts = []
     if task.status is not Status.PASSED:
         parts.append(f"[{task.status.value}] {task.feedback}".strip())
@@ -25,7 +26,7 @@ def results_json(report, visibility="visible", summary=""):
     """The results.json object for one report (plain data, ready for json.dump)."""
     tests = [{"name": task.name, "score": task.score, "max_score": task.max_score,
               "status": "passed" if task.status is Status.PASSED else "failed",
-              "output": _test_output(task), "visibility": visibility,
+              "output": task_output(task), "visibility": visibility,
               "extra_data": {"status": task.status.value}}
              for task in report.tasks]
     output = "\n".join([summary or f"{report.score:g}/{report.max_score:g} points"]

@@ -63,7 +63,7 @@ def read_idx(path):
     return body.reshape(shape)
 
 
-def _find_file(folder, stem):
+def find_file(folder, stem):
     for candidate in (folder / stem, folder / f"{stem}.gz", folder / "FashionMNIST" / "raw" / stem,
                       folder / "FashionMNIST" / "raw" / f"{stem}.gz"):
         if candidate.is_file():
@@ -74,14 +74,14 @@ def _find_file(folder, stem):
 def has_files(folder):
     """True when `folder` holds all four files (plain or .gz, flat or in torchvision's FashionMNIST/raw/ layout)."""
     folder = Path(folder)
-    return all(_find_file(folder, stem) for pair in FILES.values() for stem in pair)
+    return all(find_file(folder, stem) for pair in FILES.values() for stem in pair)
 
 
 def read_folder(folder):
     folder = Path(folder)
     tensors = {}
     for split, (images_stem, labels_stem) in FILES.items():
-        images, labels = read_idx(_find_file(folder, images_stem)), read_idx(_find_file(folder, labels_stem))
+        images, labels = read_idx(find_file(folder, images_stem)), read_idx(find_file(folder, labels_stem))
         if images.ndim != 3 or labels.ndim != 1 or len(images) != len(labels):
             raise BadDataFile(f"{folder}: {split} images {images.shape} and labels {labels.shape} do not match")
         if len(images) == 0:
@@ -115,14 +115,14 @@ def load(data_root=None, download=False):
                 _LOADED[key] = read_folder(root)
             return _LOADED[key]
     if data_root:
-        missing = [stem for pair in FILES.values() for stem in pair if not _find_file(Path(data_root), stem)]
+        missing = [stem for pair in FILES.values() for stem in pair if not find_file(Path(data_root), stem)]
         raise DataNotFound(f"{data_root} lacks {', '.join(missing)} (plain or .gz). " + NO_DATA_HELP)
     if not download:
         raise DataNotFound(NO_DATA_HELP)
-    return _download(CACHE_ROOT)
+    return download(CACHE_ROOT)
 
 
-def _download(root):
+def download(root):
     from torchvision.datasets import FashionMNIST as TorchvisionFashionMNIST
     try:
         TorchvisionFashionMNIST(str(root), train=True, download=True)
