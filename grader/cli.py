@@ -3,6 +3,8 @@ import argparse
 import importlib
 import sys
 
+from grader.startpath import drop_start_folder
+
 # command -> "module:function" taking the parsed args and returning an exit code (imported lazily)
 COMMANDS = {
     "grade": "grader.commands.grade:run",
@@ -23,6 +25,7 @@ def build_parser():
     grade.add_argument("--in-process", action="store_true",
                        help="run the student's code in this process (your own code only: no sandbox)")
     grade.add_argument("--profile", default="auto", choices=("auto", "gpu", "cpu"), help="training profile")
+    add_time_limits(grade)
 
     train = sub.add_parser("train", help="train one network on Fashion-MNIST and give a verdict")
     train.add_argument("model", choices=("alexnet", "vgg", "nin"))
@@ -50,10 +53,32 @@ def build_parser():
     autograde.add_argument("--only", nargs="+", metavar="NAME", help="(re)grade only these students")
     autograde.add_argument("--force", action="store_true", help="regrade even finished jobs")
     autograde.add_argument("--profile", default="auto", choices=("auto", "gpu", "cpu"))
+    add_time_limits(autograde)
     return parser
 
 
+def add_time_limits(parser):
+    """--timeout and --budget: how long the sandboxed worker may spend on one call, and on one submission."""
+    from grader.submission.sandbox import Limits
+    parser.add_argument("--timeout", type=_seconds, default=None, metavar="SECONDS",
+                        help=f"time limit of one call of a student's function (default {Limits.timeout:g})")
+    parser.add_argument("--budget", type=_seconds, default=None, metavar="SECONDS",
+                        help=f"time for all calls of one submission, training excluded (default {Limits.budget:g}): "
+                             f"a submission that spends it gets no more answers")
+
+
+def _seconds(text):
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1
+    if not 0 < value < 1e6:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds above 0")
+    return value
+
+
 def main(argv=None):
+    drop_start_folder()  # the d2l-grader script: no lazily imported module may come from where it was started
     args = build_parser().parse_args(argv)
     module_name, function_name = COMMANDS[args.command].split(":")
     try:

@@ -7,7 +7,8 @@ def options_from_args(args):
     from grader.autograde.runner import Options
     return Options(submissions=Path(args.submissions), out=Path(args.out), workers=args.workers,
                    train=not args.no_train, only=tuple(args.only or ()), force=bool(args.force),
-                   profile=getattr(args, "profile", "auto") or "auto")
+                   profile=getattr(args, "profile", "auto") or "auto", call_timeout=getattr(args, "timeout", None),
+                   budget=getattr(args, "budget", None))
 
 
 def run(args):

@@ -13,6 +13,7 @@ import tempfile
 from pathlib import Path
 
 from grader.autograde.backend import choose_backend, resolve
+from grader.cli import add_time_limits
 from grader.autograde.exports import write_atomic
 from grader.autograde.runner import placeholder_report, grading_config, resolve_profile
 from grader.collect import list_entries, stage
@@ -34,14 +35,22 @@ def main(argv=None):
     parser.add_argument("--profile", default="auto", choices=("auto", "gpu", "cpu"))
     parser.add_argument("--visibility", default="visible", choices=("hidden", "after_due_date", "after_published",
                                                                      "visible"))
+    add_time_limits(parser)
     args = parser.parse_args(argv)
     backend, train = choose_backend(), not args.no_train
     profile = resolve_profile(train, args.profile)
     with tempfile.TemporaryDirectory(prefix="d2l-gradescope-") as staging:
         staged = stage(_entry(Path(args.submission)), "submission", staging)
         if staged.readable:
-            report = resolve(backend.target)(str(staged.folder), train=train, profile=profile or "auto")
-            summary = ""
+            try:
+                report = resolve(backend.target)(str(staged.folder), train=train, profile=profile or "auto",
+                                                 timeout=args.timeout, budget=args.budget)
+                summary = ""
+            except Exception as error:  # noqa: BLE001 — the student still gets a results.json saying what happened
+                report = placeholder_report("submission", grading_config(train, profile, backend), Status.ERROR,
+                                             f"the grader failed ({type(error).__name__}: {error}); ask your "
+                                             f"instructor to rerun the autograder")
+                summary = "The grader failed on this submission; it is not your code's verdict."
         else:
             report = placeholder_report("submission", grading_config(train, profile, backend), Status.MISSING,
                                          f"not graded: {staged.reason}")

@@ -1,0 +1,7 @@
+"""A hypothesis.py in the submission folder, for an instructor who runs `python -m grader grade .` from inside
+it: imported by the grader, it would write {{MARKER}} and make every check pass."""
+# attack: {"runner": "cli", "module": "hypothesis", "task": "conv_output_size", "status": ["failed"], "check": "marker"}
+import pathlib
+
+pathlib.Path("{{MARKER}}").write_text("imported by the grader")
+raise ImportError("the real hypothesis is elsewhere; this one only proves where it ran")
