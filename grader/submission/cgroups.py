@@ -78,7 +78,7 @@ def _can_make_children(folder):
 
 def _detect_v2(own):
     for mount in _mounts("cgroup2"):
-        folder = os.path.join(mount, own.get("", "/").lstrip("/"))
+        folder = os.path.normpath(os.path.join(mount, own.get("", "/").lstrip("/")))
         try:
             available = set(_read(os.path.join(folder, "cgroup.controllers")).split())
         except OSError:
@@ -103,7 +103,7 @@ def _detect_v1(own):
     parents, freezer = {}, None
     for mount, options in _mounts("cgroup").items():
         for controller in [c for c in CONTROLLERS + ("freezer",) if c in options]:
-            folder = os.path.join(mount, own.get(controller, "/").lstrip("/"))
+            folder = os.path.normpath(os.path.join(mount, own.get(controller, "/").lstrip("/")))
             if os.path.isdir(folder) and _can_make_children(folder):
                 if controller == "freezer":
                     freezer = folder

@@ -13,6 +13,9 @@ import pytest
 
 KIT = Path(__file__).resolve().parents[2]
 HOSTILE = KIT / "tests" / "hostile"
+# the four ways the sandbox runs (README "The sandbox"): WorkerSubmission options for each
+MODES = {"full": {}, "namespaces-without-landlock": {"landlock": False}, "landlock-only": {"namespaces": False},
+         "rlimits-only": {"namespaces": False, "landlock": False}}
 
 
 def attack_meta(path):

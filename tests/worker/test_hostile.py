@@ -13,7 +13,8 @@ import pytest
 import torch
 from torch import nn
 
-from tests.worker.conftest import HOSTILE, KIT, assert_nothing_left, attack_meta, build_submission, wait_for
+from tests.worker.conftest import (HOSTILE, KIT, MODES, assert_nothing_left, attack_meta, build_submission,
+                                   sandbox_processes, wait_for)
 from grader.grade import grade
 from grader.spec import TASKS_BY_NAME
 from grader.submission import measure
@@ -27,9 +28,7 @@ WORKER_ATTACKS = [a for a in ATTACKS if attack_meta(a).get("runner", "worker") =
 SIBLING_NET = [{"type": "Conv2d", "args": {"in_channels": 1, "out_channels": 4, "kernel_size": 3}},
                {"type": "ReLU", "args": {}}, {"type": "Linear", "args": {"in_features": 3, "out_features": 2}}]
 LIMITS = {"timeout": 3.0, "budget": 60.0, "memory_mb": 512}
-# the four ways the sandbox runs (README "The sandbox"); the weaker ones replay the attacks on the host's isolation
-MODES = {"full": {}, "namespaces-without-landlock": {"landlock": False}, "landlock-only": {"namespaces": False},
-         "rlimits-only": {"namespaces": False, "landlock": False}}
+# every attack in full isolation; those marked "isolation" (they aim at the host) in the weaker modes as well
 CASES = [(attack, mode) for attack in WORKER_ATTACKS for mode in MODES
          if mode == "full" or attack_meta(attack).get("isolation")]
 HOST_FILES = ("/dev/null", "/proc/sys/kernel/core_pattern")
@@ -192,14 +191,16 @@ def test_attack_is_neutralised(attack, mode, tmp_path, placeholders, listener, d
 
 @pytest.mark.parametrize("attack", [a for a in ATTACKS if attack_meta(a).get("runner") == "cli"],
                          ids=lambda a: a.stem)
-def test_the_grade_command_imports_nothing_from_where_it_is_started(attack, tmp_path, placeholders):
-    """`python -m grader grade .` run from inside the submission: the folder is not on the grader's sys.path."""
+def test_the_grade_command_imports_nothing_from_where_it_is_started(attack, tmp_path, placeholders, tag):
+    """`python -m grader grade .` run from inside the submission: the folder is not on the grader's sys.path, and
+    when the command exits no worker is left running (counting.py is orphan_survivor: a worker and a daemon that
+    cleared their parent-death signals; the other tasks are `missing` at once)."""
     meta = attack_meta(attack)
     folder = build_submission(tmp_path / "submission", attack, **placeholders)
-    for source in folder.glob("*.py"):  # the attacked module and the attack: the other tasks are `missing` at once
-        if source.stem not in (meta["module"], TASKS_BY_NAME[meta["task"]].module):
+    for source in folder.glob("*.py"):
+        if source.stem != meta["module"]:
             source.unlink()
-    (folder / "counting.py").write_text((folder / "counting.py").read_text().replace("// stride + 1", "/ stride"))
+    (folder / "counting.py").write_text((HOSTILE / "orphan_survivor.py").read_text().replace("{{TAG}}", tag))
     out = tmp_path / "report.json"
     result = subprocess.run([sys.executable, "-m", "grader", "grade", ".", "--no-train", "--json", str(out)],
                             cwd=folder, capture_output=True, text=True, timeout=300,
@@ -208,6 +209,8 @@ def test_the_grade_command_imports_nothing_from_where_it_is_started(attack, tmp_
     assert not placeholders["MARKER"].exists(), "the grader imported a file from the folder it was started in"
     task = next(t for t in json.loads(out.read_text())["tasks"] if t["name"] == meta["task"])
     assert task["status"] in meta["status"] and task["score"] == 0, task
+    assert wait_for(lambda: not _processes_named(tag)), f"still running after grade exited: {_processes_named(tag)}"
+    assert wait_for(lambda: not sandbox_processes())
 
 
 @pytest.mark.parametrize("attack", [a for a in ATTACKS if attack_meta(a).get("runner") == "entry"],
