@@ -20,8 +20,8 @@ def write_atomic(path, data):
     handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         # errors="replace": the last line of defence, a lone surrogate becomes "?" instead of a crashed export
-        with os.fdopen(handle, "wb" if isinstance(data, bytes) else "w", **({} if isinstance(data, bytes) else
-                                                                          {"encoding": "utf-8", "errors": "replace"})) as out:
+        text = {} if isinstance(data, bytes) else {"encoding": "utf-8", "errors": "replace"}
+        with os.fdopen(handle, "wb" if isinstance(data, bytes) else "w", **text) as out:
             out.write(data)
         os.replace(temp, path)
     except BaseException:

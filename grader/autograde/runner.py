@@ -82,8 +82,9 @@ def resolve_profile(train, profile):
 
 def grading_config(train, profile, backend, limits=None):
     tasks = TASKS + (TRAINING_TASKS if train else ())
-    return {"kit_version": __version__, "train": bool(train), "profile": profile, "isolation": backend.isolation,
-            "tasks": [[t.name, t.module, t.points, list(t.needs)] for t in tasks], **({"limits": limits} if limits else {})}
+    config = {"kit_version": __version__, "train": bool(train), "profile": profile, "isolation": backend.isolation,
+              "tasks": [[t.name, t.module, t.points, list(t.needs)] for t in tasks]}
+    return {**config, "limits": limits} if limits else config
 
 
 def job_key(content_hash, config):
@@ -127,7 +128,7 @@ def _report_from_dict(name, data, config):
                           float(item.get("duration", 0.0)))
         if task.name not in expected or not 0 <= task.score <= task.max_score or task.max_score != expected[task.name]:
             raise ValueError(f"task {task.name!r} with {task.score}/{task.max_score} does not fit the task list")
-        if task.passed != (task.score == task.max_score) and task.status in (Status.PASSED, Status.SKIPPED):
+        if task.passed != (task.score == task.max_score):  # "passed" only ever comes with the check's full points
             raise ValueError(f"task {task.name!r} is {task.status.value} with {task.score}/{task.max_score}")
         tasks.append(task)
     if sorted(task.name for task in tasks) != sorted(expected):

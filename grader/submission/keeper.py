@@ -60,14 +60,9 @@ def _isolate(request, in_namespaces, namespace_error, host_uid, sources, kept):
         missing.append(f"no user namespaces ({namespace_error}): network, other processes and the pid tree are not "
                        f"isolated by the kernel, and the working folder is on the host's disk (only the per-file "
                        f"size limit bounds it)")
-    if host_uid != 0:
-        layers.append(f"unprivileged host uid {host_uid}" + (" (uid 0 inside maps to it)" if in_namespaces else "")
-                      + (f", keeping only {kept}" if kept else ""))
-    else:
-        missing.append("running as the host's root: files owned by root are the submission's to change")
-    layers += sandbox.apply_rlimits(limits, host_uid, use_cuda=False)
-    if "RLIMIT_NPROC" not in layers:
-        missing.append("RLIMIT_NPROC not enforced for the host's root")
+    layers.append(f"unprivileged host uid {host_uid}" + (" (uid 0 inside maps to it)" if in_namespaces else "")
+                  + (f", keeping only {kept}" if kept else ""))
+    layers += sandbox.apply_rlimits(limits, use_cuda=False)
     if in_namespaces:
         try:
             sandbox.drop_capabilities()

@@ -147,7 +147,7 @@ def reap_all():
 # ---- privileges -------------------------------------------------------------------------------------------------
 
 def sandbox_uid(keeper_pid):
-    """The host uid (= gid) a worker runs as: an unused one per worker when we are root, else our own."""
+    """The host uid (= gid) a worker runs as: an unused one per worker when we are root, else our own (never 0)."""
     return SANDBOX_UID_BASE + keeper_pid if os.geteuid() == 0 else os.geteuid()
 
 
@@ -213,9 +213,9 @@ def _vm_size():
     return 0
 
 
-def apply_rlimits(limits, host_uid, use_cuda=False):
+def apply_rlimits(limits, use_cuda=False):
     """-> names of the limits set. RLIMIT_AS only without CUDA (the CUDA driver reserves huge address ranges).
-    RLIMIT_NPROC is named only when the kernel enforces it: never for host uid 0 (root's processes are not counted)."""
+    Call it as the worker's own uid (sandbox_uid, never 0): the kernel does not count root's processes."""
     applied = []
     wanted = {
         "RLIMIT_FSIZE": limits.file_mb * 1024 * 1024,
@@ -231,6 +231,4 @@ def apply_rlimits(limits, host_uid, use_cuda=False):
         resource.setrlimit(getattr(resource, name), (value, value))
         applied.append(name)
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a too-big file is an OSError for the student, not a kill
-    if host_uid == 0:  # the kernel never counts the host root's processes against RLIMIT_NPROC
-        applied.remove("RLIMIT_NPROC")
     return applied

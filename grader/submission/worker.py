@@ -23,18 +23,15 @@ import signal
 import socket
 import threading
 import time
-from pathlib import Path
 
 from grader import scratch
 from grader.scratch import owned_folder
 from grader.submission import wire
 from grader.submission.base import ANSWER_FAILURES, Answer
-from grader.submission.loader import SubmissionNotFound
+from grader.submission.worker_copy import copy_submission
 from grader.submission.sandbox import Limits
 from grader.submission.forkserver import fork_server
 
-MAX_FILES, MAX_BYTES = 200, 50 * 1024 * 1024  # a submission folder larger than this is not copied in full
-MAX_NOTEBOOK_BYTES = 256 << 20  # notebooks apart, above the notebook reader's own 200 MB limit
 ANSWER_FIELDS = {"ok", "value", "status", "message", "output"}
 MODULE_NAME = re.compile(r"assignments(\.[A-Za-z_]\w{0,99})?")  # what a progress frame may name
 MAX_PROBLEMS, MAX_NOTES, MESSAGE_CHARS = 250, 20, 4000
@@ -42,42 +39,6 @@ MAX_PROBLEMS, MAX_NOTES, MESSAGE_CHARS = 250, 20, 4000
 
 class SandboxError(RuntimeError):
     """No worker could be started at all (not the submission's fault: the platform or the kit)."""
-
-
-def copy_submission(source, target):
-    """Copy the submission's regular files into the worker's folder; -> notes about anything left out."""
-    return _copy_submission(source, target)[0]
-
-
-def _copy_submission(source, target):
-    """(notes about anything left out, bytes copied, source files copied) for copy_submission."""
-    source, notes, copied, size, notebook_size = Path(source), [], 0, 0, 0
-    if not source.exists():
-        raise SubmissionNotFound(f"submission {source} does not exist; pass a folder holding counting.py, vgg.py, "
-                                 f"nin.py, alexnet.py (or notebooks), or a single .py/.ipynb file")
-    target.mkdir(parents=True)
-    files = [source] if source.is_file() else sorted(source.rglob("*"))
-    for path in files:
-        relative = Path(path.name) if source.is_file() else path.relative_to(source)
-        if any(part in ("__pycache__", ".git", ".ipynb_checkpoints") for part in relative.parts):
-            continue
-        if path.is_symlink():
-            notes.append(f"{relative} is a symbolic link and was not copied")
-        elif path.is_file():
-            # notebook outputs (plots as base64) are never read but can be large: they get their own allowance,
-            # so the notebook reader, not the copy, is the one that explains an oversized notebook
-            is_notebook = path.suffix == ".ipynb"
-            copied = copied + 1
-            size += 0 if is_notebook else path.stat().st_size
-            notebook_size += path.stat().st_size if is_notebook else 0
-            if copied > MAX_FILES or size > MAX_BYTES or notebook_size > MAX_NOTEBOOK_BYTES:
-                notes.append(f"the submission is larger than {MAX_FILES} files / {MAX_BYTES >> 20} MiB; "
-                             f"{relative} and later files were not copied")
-                break
-            (target / relative).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(path, target / relative)
-    sources = sum(1 for path in target.rglob("*") if path.suffix in (".py", ".ipynb"))
-    return notes, size + notebook_size, sources
 
 
 class _OutputTail(threading.Thread):
@@ -177,7 +138,7 @@ class WorkerSubmission:
         self._dir.chmod(0o711)  # the worker's own uid may pass through to its folder (handed to it), not list
         self._work = self._dir / "work"
         try:
-            self._notes, copied, self._sources = _copy_submission(path, self._work / "submission")
+            self._notes, copied, self._sources = copy_submission(path, self._work / "submission")
             self._work_bytes = (self.limits.disk_mb << 20) + copied
         except BaseException:
             shutil.rmtree(self._dir, ignore_errors=True)
@@ -258,7 +219,8 @@ class WorkerSubmission:
     def _budget_message(self, function):
         return f"{function} was not run: the submission's time budget ({self.limits.budget:g} s) is spent"
 
-    def _checked(self, body, tensors):
+    @staticmethod
+    def _checked(body, tensors):
         """The worker's answer frame as an Answer, or BadFrame if it is not exactly an answer.
 
         A worker reports data (ok) or why it has none (one of ANSWER_FAILURES); a verdict is never its to give."""

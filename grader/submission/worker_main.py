@@ -43,7 +43,8 @@ def _path(value):
 
 
 def valid_spawn(request):
-    """`request` if it holds exactly what a spawn needs, each field of the expected kind and bounded; else ValueError."""
+    """`request` if it holds exactly what a spawn needs, each field of the expected kind and bounded, else
+    ValueError."""
     if not isinstance(request, dict) or set(request) != SPAWN_FIELDS:
         raise ValueError(f"a spawn request has the fields {sorted(SPAWN_FIELDS)}")
     _path(request["work"])
@@ -73,6 +74,7 @@ class Trees:
         if self.host:
             cgroups.remove_abandoned(self.host)
         self.groups, self.count = {}, 0
+        self.made = []  # every cgroup not yet removed, whoever holds it (a signal may interrupt end())
 
     def create(self, limits):
         """A fresh cgroup for the next keeper, or None when the host has none or it cannot be made."""
@@ -80,11 +82,13 @@ class Trees:
             return None
         self.count += 1
         try:
-            return cgroups.WorkerGroup.create(self.host, f"{cgroups.PREFIX}{os.getpid()}-{self.count}",
-                                              limits.processes, limits.memory_mb << 20)
+            group = cgroups.WorkerGroup.create(self.host, f"{cgroups.PREFIX}{os.getpid()}-{self.count}",
+                                               limits.processes, limits.memory_mb << 20)
         except OSError as error:
             self.why_none = f"this worker's cgroup could not be made: {error}"
             return None
+        self.made.append(group)
+        return group
 
     def report(self, limits, group):
         """(layers, missing) for the isolation report: exactly how this worker's tree is contained."""
@@ -100,27 +104,29 @@ class Trees:
                      "memory": "memory is limited per process (RLIMIT_AS) only"}
         return layers, [f"no {c} cgroup: {unbounded[c]}" for c in cgroups.CONTROLLERS if c not in self.host.controllers]
 
-    def end(self, keeper):
-        """Kill the whole tree of `keeper` (alive or not) and remove its cgroup."""
+    def end(self, keeper, reaped=False):
+        """Kill the whole tree of `keeper` and remove its cgroup. Once `reaped`, its pid may belong to another
+        process already: only its cgroup, and the orphans it left us, are killed then."""
         group = self.groups.pop(keeper, None)
         if group is not None:
             group.kill()
-            group.remove()
-        else:
+            if group.remove():
+                self.made.remove(group)
+        elif not reaped:
             sandbox.kill_tree(keeper)
         sweep(set(self.groups), until=time.monotonic() + 1.0)
 
     def end_all(self):
         """Kill every tree, reap every child, remove every cgroup: nothing of ours outlives this process."""
-        ending, self.groups = list(self.groups.items()), {}
-        for keeper, group in ending:
-            if group is not None:
-                group.kill()
+        keepers, self.groups = list(self.groups), {}
+        for group in self.made:
+            group.kill()
+        for keeper in keepers:  # not reaped yet: their pids are still theirs
             sandbox.kill_tree(keeper)
         sweep(set(), until=time.monotonic() + SWEEP_SECONDS)
-        for _, group in ending:
-            if group is not None:
-                group.remove()
+        for group in list(self.made):
+            if group.remove():
+                self.made.remove(group)
 
 
 def sweep(keep, until=None):
@@ -179,7 +185,7 @@ def _loop(control, trees, leave):
         for pid, status in sandbox.reap_all().items():
             if pid in trees.groups:
                 finished[pid] = os.WTERMSIG(status) * -1 if os.WIFSIGNALED(status) else os.WEXITSTATUS(status)
-                trees.end(pid)  # the worker's leftovers die with their keeper, whatever they cleared
+                trees.end(pid, reaped=True)  # the worker's leftovers die with their keeper, whatever they cleared
         sweep(set(trees.groups))
         if not ready:
             continue
@@ -200,7 +206,7 @@ def _loop(control, trees, leave):
                 reply = {"status": finished.pop(request["pid"], None), "running": request["pid"] in trees.groups}
             else:
                 raise ValueError(f"unknown request {str(op)[:40]!r}")
-        except ValueError as error:
+        except (ValueError, OSError) as error:  # a bad request, or no fork possible right now
             reply = {"error": str(error)[:300]}
         finally:
             for fd in fds:

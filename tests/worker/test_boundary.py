@@ -78,15 +78,15 @@ def test_a_failed_answer_can_never_carry_a_verdict():
 ])
 def test_an_answer_frame_with_a_verdict_or_an_unknown_field_is_malformed(answer):
     with pytest.raises(wire.BadFrame):
-        WorkerSubmission._checked(None, {"kind": "answer", "answer": answer}, {})
+        WorkerSubmission._checked({"kind": "answer", "answer": answer}, {})
     with pytest.raises(wire.BadFrame):  # nor may the frame itself carry more than the answer
-        WorkerSubmission._checked(None, {"kind": "answer", "answer": {"ok": True, "value": 1}, "status": "x"}, {})
+        WorkerSubmission._checked({"kind": "answer", "answer": {"ok": True, "value": 1}, "status": "x"}, {})
 
 
 @pytest.mark.parametrize("status", ANSWER_FAILURES)
 def test_every_failure_a_worker_may_report_is_accepted(status):
-    answer = WorkerSubmission._checked(None, {"kind": "answer", "answer": {"ok": False, "status": status,
-                                                                           "message": "m" * 9000}}, {})
+    answer = WorkerSubmission._checked({"kind": "answer", "answer": {"ok": False, "status": status,
+                                                                     "message": "m" * 9000}}, {})
     assert not answer.ok and answer.status == status and len(answer.message) == 4000
 
 

@@ -104,7 +104,8 @@ def test_there_are_at_least_twenty_attacks():
 @pytest.fixture
 def placeholders(tmp_path, listener, datagram_listener, unix_listener, tag):
     secret = secrets.token_hex(12)
-    return {"MARKER": tmp_path / "pwned", "GRADEBOOK": tmp_path / "gradebook.csv", "TAG": tag,
+    return {"MARKER": tmp_path / "pwned", "GRADEBOOK": tmp_path / "gradebook.csv", "TAG": tag, "SLEEP": 1.3,
+            "QUOTA_MB": 32, "QUOTA_FILES": 1000,  # disk_fill.py's own limits
             "PORT": listener.getsockname()[1], "UDP_PORT": datagram_listener.getsockname()[1],
             "UNIX_SOCKET": unix_listener.getsockname(), "SECRET": secret, "SECRET_HEAD": secret[:12],
             "SECRET_TAIL": secret[12:]}

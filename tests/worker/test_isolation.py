@@ -8,7 +8,6 @@ import signal
 import subprocess
 import sys
 import textwrap
-import time
 
 import pytest
 
@@ -43,7 +42,8 @@ PROBE = textwrap.dedent('''
                 "uid_map": _fact(lambda: open("/proc/self/uid_map").read().split()),
                 "net": _fact(lambda: os.readlink("/proc/self/ns/net")), "folder": folder(),
                 "proc_read_only": _fact(lambda: mounted_read_only("/proc")),
-                "seccomp": status and status["Seccomp"].strip(), "cgroup": _fact(lambda: open("/proc/self/cgroup").read()),
+                "seccomp": status and status["Seccomp"].strip(),
+                "cgroup": _fact(lambda: open("/proc/self/cgroup").read()),
                 "nproc": list(resource.getrlimit(resource.RLIMIT_NPROC))}
 ''').replace("{KIT}", str(KIT))
 
