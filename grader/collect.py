@@ -81,8 +81,8 @@ def kit_inside(folder, label=None):
         dirs[:] = [d for d in dirs if not os.path.islink(os.path.join(root, d))]
         if os.path.basename(root) == "grader" and ("__init__.py" in files or "__main__.py" in files):
             where = Path(root).relative_to(folder).as_posix()
-            return (f"{label or Path(folder).name} contains a copy of the grading kit ({where}/); submit only your own "
-                    f".py/.ipynb files (and never run `python -m grader` from inside a submission folder)")
+            return (f"{label or Path(folder).name} contains a copy of the grading kit ({where}/); submit only your "
+                    f"own .py/.ipynb files (and never run `python -m grader` from inside a submission folder)")
     return ""
 
 
@@ -103,8 +103,9 @@ def stage(path, name, staging_root):
             _unzip(path, target)
         else:
             _copy_single_file(path, target)
-        if kit_inside(target, path.name):
-            raise Unreadable(kit_inside(target, path.name))
+        refusal = kit_inside(target, path.name)
+        if refusal:
+            raise Unreadable(refusal)
         folder = _grading_root(target, path.name)
     except (Unreadable, OSError) as error:
         shutil.rmtree(target, ignore_errors=True)

@@ -79,6 +79,19 @@ def unix_listener():
     shutil.rmtree(folder, ignore_errors=True)
 
 
+def processes_named(tag):
+    """Pids of the live processes called `tag` (attacks name their processes with PR_SET_NAME)."""
+    found = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/comm") as comm:
+                if comm.read().strip() == tag:
+                    found.append(int(pid))
+        except OSError:
+            pass
+    return found
+
+
 def sandbox_processes():
     """Live processes running as a worker's own host uid (grader.submission.sandbox.sandbox_uid, when root)."""
     from grader.submission.sandbox import SANDBOX_UID_BASE

@@ -14,7 +14,7 @@ import torch
 from torch import nn
 
 from tests.worker.conftest import (HOSTILE, KIT, MODES, assert_nothing_left, attack_meta, build_submission,
-                                   sandbox_processes, wait_for)
+                                   processes_named, sandbox_processes, wait_for)
 from grader.grade import grade
 from grader.spec import TASKS_BY_NAME
 from grader.submission import measure
@@ -36,18 +36,6 @@ HOST_FILES = ("/dev/null", "/proc/sys/kernel/core_pattern")
 
 def _layers(submission):
     return " ".join(submission.isolation["layers"])
-
-
-def _processes_named(tag):
-    found = []
-    for pid in filter(str.isdigit, os.listdir("/proc")):
-        try:
-            with open(f"/proc/{pid}/comm") as comm:
-                if comm.read().strip() == tag:
-                    found.append(int(pid))
-        except OSError:
-            pass
-    return found
 
 
 def _sibling_answer(submission, name):
@@ -146,7 +134,7 @@ def test_attack_is_neutralised(attack, mode, tmp_path, placeholders, listener, d
     server = fork_server().pid
     assert_nothing_left(server, work)  # every process, cgroup and folder of the worker is gone with close()
     if meta.get("check") == "no_daemon":
-        assert wait_for(lambda: not _processes_named(tag)), "a daemonised child survived the kill"
+        assert wait_for(lambda: not processes_named(tag)), "a daemonised child survived the kill"
     hostile = report.task(meta["task"])
     fs_isolated = "landlock-fs" in layers or "private root" in layers
     if meta.get("check") == "fs_isolated" and not fs_isolated:
@@ -210,7 +198,7 @@ def test_the_grade_command_imports_nothing_from_where_it_is_started(attack, tmp_
     assert not placeholders["MARKER"].exists(), "the grader imported a file from the folder it was started in"
     task = next(t for t in json.loads(out.read_text())["tasks"] if t["name"] == meta["task"])
     assert task["status"] in meta["status"] and task["score"] == 0, task
-    assert wait_for(lambda: not _processes_named(tag)), f"still running after grade exited: {_processes_named(tag)}"
+    assert wait_for(lambda: not processes_named(tag)), f"still running after grade exited: {processes_named(tag)}"
     assert wait_for(lambda: not sandbox_processes())
 
 

@@ -11,7 +11,8 @@ import textwrap
 
 import pytest
 
-from tests.worker.conftest import HOSTILE, KIT, MODES, assert_nothing_left, wait_for, worker_cgroups
+from tests.worker.conftest import (HOSTILE, KIT, MODES, assert_nothing_left, processes_named, wait_for,
+                                   worker_cgroups)
 from grader.submission import call, cgroups
 from grader.submission.sandbox import Limits
 from grader.submission.worker import WorkerSubmission
@@ -97,17 +98,6 @@ def _orphan_submission(folder, tag):
     return folder
 
 
-def _named(tag):
-    found = []
-    for pid in filter(str.isdigit, os.listdir("/proc")):
-        try:
-            if open(f"/proc/{pid}/comm").read().strip() == tag:
-                found.append(int(pid))
-        except OSError:
-            pass
-    return found
-
-
 def test_kill_minus_9_of_the_grader_leaves_no_worker_and_no_cgroup(tmp_path, tag):
     folder = _orphan_submission(tmp_path / "submission", tag)
     script = textwrap.dedent(f"""
@@ -125,10 +115,10 @@ def test_kill_minus_9_of_the_grader_leaves_no_worker_and_no_cgroup(tmp_path, tag
     try:
         assert select.select([grader.stdout], [], [], 180)[0], "the grading script did not start"
         server, stage = grader.stdout.readline().split()
-        assert wait_for(lambda: len(_named(tag)) >= 2, 10.0), "the attack did not start its processes"
+        assert wait_for(lambda: len(processes_named(tag)) >= 2, 10.0), "the attack did not start its processes"
         os.kill(grader.pid, signal.SIGKILL)
         grader.wait(10)
-        assert wait_for(lambda: not _named(tag), 10.0), f"still running after kill -9: {_named(tag)}"
+        assert wait_for(lambda: not processes_named(tag), 10.0), f"alive after kill -9: {processes_named(tag)}"
         assert wait_for(lambda: not worker_cgroups(int(server)), 5.0), worker_cgroups(int(server))
         assert wait_for(lambda: not os.path.exists(stage), 5.0), "the fork server's stage was left behind"
         assert_nothing_left(int(server))
