@@ -3,8 +3,10 @@
     python benchmarks/sandbox_overhead.py [--submissions 3] [--tasks conv_output_size vgg_block ...]
 
 Every submission is a fresh copy of the reference solutions. The fork server's one-time start (importing torch)
-is reported on its own line; the goal is a per-submission overhead (sandboxed - in-process) of at most 1 s.
+is reported on its own line; the goal is a per-submission overhead (sandboxed - in-process) of at most 1 s with
+every layer this machine offers (cgroup, uid map, private root and tmpfs, Landlock, seccomp: printed first).
 """
+import os
 import argparse
 import platform
 import shutil
@@ -49,14 +51,22 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--submissions", type=int, default=3)
     parser.add_argument("--tasks", nargs="+", default=[task.name for task in spec.tasks()])
+    parser.add_argument("--threads", type=int, default=1, help="torch threads in this process (workers use 1): "
+                        "the same on both sides, so only the sandbox differs")
     args = parser.parse_args()
+    import torch
+    torch.set_num_threads(args.threads)
     tasks = [spec.task(name) for name in args.tasks]
     print(f"machine: {platform.processor() or platform.machine()}, {platform.platform()}, python {platform.python_version()}")
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     started = time.perf_counter()
     fork_server()
     print(f"fork server start (once per grading process, imports torch): {time.perf_counter() - started:.2f} s")
     root = Path(tempfile.mkdtemp(prefix="d2l-bench-"))
     try:
+        with WorkerSubmission(_copy_reference(root, "layers")) as probe:
+            print("layers: " + "; ".join(probe.isolation["layers"]))
+            print("missing: " + ("; ".join(probe.isolation["missing"]) or "nothing"))
         grade(InProcessSubmission(_copy_reference(root, "warm")), tasks=tasks)  # warm the reference caches alike
         rows = []
         for index in range(args.submissions):

@@ -4,6 +4,8 @@ import importlib
 import sys
 
 from grader import spec
+from grader.commands.options import add_time_limits
+from grader.startpath import drop_start_folder
 
 # command -> "module:function" taking the parsed args and returning an exit code (imported lazily)
 COMMANDS = {
@@ -26,6 +28,7 @@ def build_parser():
     grade.add_argument("--in-process", action="store_true",
                        help="run the student's code in this process (your own code only: no sandbox)")
     grade.add_argument("--profile", default="auto", choices=("auto", "gpu", "cpu"), help="training profile")
+    add_time_limits(grade)
 
     train = sub.add_parser("train", help="train one network on Fashion-MNIST and give a verdict")
     train.add_argument("model", choices=spec.training_models())
@@ -53,6 +56,8 @@ def build_parser():
     autograde.add_argument("--only", nargs="+", metavar="NAME", help="(re)grade only these students")
     autograde.add_argument("--force", action="store_true", help="regrade even finished jobs")
     autograde.add_argument("--profile", default="auto", choices=("auto", "gpu", "cpu"))
+    add_time_limits(autograde)
+
     autograde.add_argument("--before", metavar="DATE", help="git checkouts (a cloned GitHub Classroom): grade each "
                            "one's assignments/ at its last commit before DATE (ISO 8601; default: HEAD)")
 
@@ -71,6 +76,7 @@ def build_parser():
 
 
 def main(argv=None):
+    drop_start_folder()  # the d2l-grader script: no lazily imported module may come from where it was started
     args = build_parser().parse_args(argv)
     module_name, function_name = COMMANDS[args.command].split(":")
     try:

@@ -2,12 +2,17 @@
 
 Every entry becomes a `Staged` record: either a fresh folder under the staging area holding only regular files
 (no symlinks, nothing outside it, size-capped), or the reason it cannot be read. Nothing here runs student code.
+A zip is measured before it is opened: its own size, then the entry count and central-directory size its end
+record declares (zipfile would read the whole directory into memory first), then every entry, folders included.
+A submission holding a copy of the kit (`grader/`) is refused: run from inside it, `python -m grader` would be
+that copy.
 """
 import hashlib
 import os
 import re
 import shutil
 import stat
+import struct
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -19,6 +24,10 @@ NOT_ANSWERS = re.compile(r"^(test_.*|.*_test|conftest|setup|__init__|__main__)$"
 
 MAX_ENTRY_BYTES = 64 * 1024 * 1024   # a whole submission, unpacked; real ones are kilobytes (notebooks: a few MB)
 MAX_FILES = 500                      # files in one submission
+MAX_ZIP_ENTRIES = 2 * MAX_FILES      # entries of one zip, folders included
+MAX_ZIP_BYTES = MAX_ENTRY_BYTES      # the archive itself
+MAX_ZIP_DIRECTORY = 1024 * 1024      # its central directory (a real one: ~100 bytes per entry)
+EOCD, EOCD64_LOCATOR, EOCD64 = b"PK\x05\x06", b"PK\x06\x07", b"PK\x06\x06"
 CHUNK = 1024 * 1024
 SOURCE_SUFFIXES = (".py", ".ipynb")
 JUNK = {"__MACOSX", "__pycache__", ".ipynb_checkpoints", ".DS_Store", "Thumbs.db"}
@@ -65,6 +74,18 @@ def _stem(path):
     return path.stem if path.is_file() and path.suffix.lower() in SOURCE_SUFFIXES + (".zip",) else path.name
 
 
+def kit_inside(folder, label=None):
+    """The sentence refusing `folder` (called `label`) if it holds a copy of the grading kit (a `grader/`
+    package), else ""."""
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = [d for d in dirs if not os.path.islink(os.path.join(root, d))]
+        if os.path.basename(root) == "grader" and ("__init__.py" in files or "__main__.py" in files):
+            where = Path(root).relative_to(folder).as_posix()
+            return (f"{label or Path(folder).name} contains a copy of the grading kit ({where}/); submit only your "
+                    f"own .py/.ipynb files (and never run `python -m grader` from inside a submission folder)")
+    return ""
+
+
 def stage(path, name, staging_root):
     """A `Staged` record for the entry `path`: its files copied or unpacked into staging_root/<name>."""
     path = Path(path)
@@ -82,6 +103,9 @@ def stage(path, name, staging_root):
             _unzip(path, target)
         else:
             _copy_single_file(path, target)
+        refusal = kit_inside(target, path.name)
+        if refusal:
+            raise Unreadable(refusal)
         folder = _grading_root(target, path.name)
     except (Unreadable, OSError) as error:
         shutil.rmtree(target, ignore_errors=True)
@@ -105,7 +129,13 @@ class _Budget:
     """Counts files and bytes written for one entry, so a zip bomb or a huge folder stops early with a reason."""
 
     def __init__(self, entry_name):
-        self.entry_name, self.files, self.bytes = entry_name, 0, 0
+        self.entry_name, self.files, self.folders, self.bytes = entry_name, 0, 0, 0
+
+    def add_folders(self, count):
+        self.folders += count
+        if self.folders > MAX_ZIP_ENTRIES - MAX_FILES:
+            raise Unreadable(f"{self.entry_name} holds more than {MAX_ZIP_ENTRIES - MAX_FILES} folders; submit only "
+                             f"your .py/.ipynb files")
 
     def add_file(self):
         self.files += 1
@@ -149,6 +179,7 @@ def _copy_tree(folder, target):
     budget = _Budget(folder.name + "/")
     for root, dirs, files in os.walk(folder, followlinks=False):
         dirs[:] = sorted(d for d in dirs if d not in JUNK and not os.path.islink(os.path.join(root, d)))
+        budget.add_folders(len(dirs))
         relative = Path(root).relative_to(folder)
         for file_name in sorted(files):
             source = Path(root) / file_name
@@ -176,12 +207,48 @@ def _safe_member_path(info, zip_name):
     return PurePosixPath(*[p for p in parts if p not in ("", ".")])
 
 
+def _zip_directory_size(path):
+    """(entries, central directory bytes) the zip's end record declares; (0, 0) when it has none (then zipfile
+    says what is wrong). Reads only the last 64 KiB, and the ZIP64 end record when there is one."""
+    with open(path, "rb") as archive:
+        size = archive.seek(0, os.SEEK_END)
+        archive.seek(max(0, size - 65557))  # the end record (22 bytes) plus the longest comment
+        tail = archive.read()
+        at = tail.rfind(EOCD)
+        if at < 0 or len(tail) - at < 22:
+            return 0, 0
+        entries, directory = struct.unpack("<HI", tail[at + 10:at + 16])
+        locator = tail[at - 20:at] if at >= 20 else b""
+        if (entries == 0xFFFF or directory == 0xFFFFFFFF) and locator[:4] == EOCD64_LOCATOR:
+            archive.seek(struct.unpack("<Q", locator[8:16])[0])
+            record = archive.read(56)
+            if record[:4] == EOCD64 and len(record) == 56:
+                entries, directory = struct.unpack("<QQ", record[32:48])
+        return entries, directory
+
+
+def _measure_zip(path):
+    """Unreadable unless the archive, its declared entry count and its central directory are within bounds."""
+    if path.stat().st_size > MAX_ZIP_BYTES:
+        raise Unreadable(f"{path.name} is larger than {MAX_ZIP_BYTES >> 20} MiB; submit only your .py/.ipynb files "
+                         f"(clear large notebook outputs)")
+    entries, directory = _zip_directory_size(path)
+    if entries > MAX_ZIP_ENTRIES or directory > MAX_ZIP_DIRECTORY:
+        raise Unreadable(f"{path.name} holds {entries:,} entries ({directory:,} bytes of listing), more than the "
+                         f"{MAX_ZIP_ENTRIES} files and folders a submission may have; zip only your .py/.ipynb files")
+
+
 def _unzip(path, target):
     """Unpack every member of a zip into `target`; the whole entry is refused on the first unsafe member."""
     budget = _Budget(path.name)
+    _measure_zip(path)
     try:
         with zipfile.ZipFile(path) as archive:
-            members = [(info, _safe_member_path(info, path.name)) for info in archive.infolist()]
+            infos = archive.infolist()
+            if len(infos) > MAX_ZIP_ENTRIES:  # the end record understated them
+                raise Unreadable(f"{path.name} holds {len(infos):,} entries, more than the {MAX_ZIP_ENTRIES} files "
+                                 f"and folders a submission may have; zip only your .py/.ipynb files")
+            members = [(info, _safe_member_path(info, path.name)) for info in infos]
             for info, relative in members:
                 if info.is_dir() or not relative.parts or any(p in JUNK for p in relative.parts):
                     continue

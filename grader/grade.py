@@ -62,16 +62,20 @@ def grade(submission, tasks=None, train=False, training_options=None, on_result=
 NO_SANDBOX = {"layers": [], "missing": ["--in-process: the submission ran inside the grader, without any sandbox"]}
 
 
-def grade_path(path, train=False, sandbox=True, profile="auto", timeout=60.0, budget=600.0, on_result=None):
+def grade_path(path, train=False, sandbox=True, profile="auto", timeout=None, budget=None, on_result=None):
     """Report for the submission at `path` (a folder, or one .py/.ipynb/.zip file), staged as autograde stages
-    it; student code runs in a worker unless `sandbox=False` (your own code only).
+    it; student code runs in a worker unless `sandbox=False` (your own code only). `timeout`/`budget`: seconds
+    for one call / all calls of the submission (default: sandbox.Limits).
     `environment["isolation"]` lists the active layers. Raises SubmissionNotFound for an unreadable entry."""
     from grader.collect import stage
     from grader.submission.loader import SubmissionNotFound
     from grader.submission.open import open_submission
+    from grader.submission.sandbox import Limits
 
     path = Path(path)
-    # staged as autograde and the Gradescope bundle stage an entry, so an upload gets the same grade everywhere
+    timeout, budget = timeout or Limits.timeout, budget or Limits.budget
+    # staged as autograde and the Gradescope bundle stage an entry (a copy of the kit inside is refused there),
+    # so an upload gets the same grade everywhere
     scratch = Path(tempfile.mkdtemp(prefix="d2l-grade-"))
     staged = stage(path, "submission", scratch)
     if not staged.readable:

@@ -3,6 +3,7 @@
 Tables: `runs` (each autograde run's config and environment), `submissions` (one row per student: entry, content
 hash, job key, when, total), `results` (one row per task of each student). A student's row and task rows are
 replaced together in one transaction, so a kill at any moment leaves either the old grade or the new one.
+Every text is stored as valid UTF-8 (grader.safe_text): a lone surrogate from a submission never fails a write.
 """
 import fcntl
 import json
@@ -12,6 +13,7 @@ import time
 from pathlib import Path
 
 from grader.results import Report, Status, TaskResult
+from grader.safe_text import clean, clean_data
 
 SCHEMA_VERSION = "1"
 SCHEMA = """
@@ -104,13 +106,12 @@ class Gradebook:
 
     def start_run(self, config, environment):
         cursor = self.db.execute("INSERT INTO runs (started, config, environment) VALUES (?, ?, ?)",
-                                 (_now(), json.dumps(config, sort_keys=True), json.dumps(environment, sort_keys=True)))
+                                 (_now(), _json(config), _json(environment)))
         return cursor.lastrowid
 
     def update_run(self, run_id, environment=None, finished=False):
         if environment is not None:
-            self.db.execute("UPDATE runs SET environment = ? WHERE id = ?",
-                            (json.dumps(environment, sort_keys=True), run_id))
+            self.db.execute("UPDATE runs SET environment = ? WHERE id = ?", (_json(environment), run_id))
         if finished:
             self.db.execute("UPDATE runs SET finished = ? WHERE id = ?", (_now(), run_id))
 
@@ -121,23 +122,27 @@ class Gradebook:
     def record(self, staged, job_key, report, run_id, wall_time=0.0):
         """Replace `staged.name`'s grade with `report`, all in one transaction."""
         state = "graded" if staged.readable else "unreadable"
-        rows = [(staged.name, position, t.name, t.score, t.max_score, t.status.value, t.feedback,
-                 t.example, t.output, float(t.duration)) for position, t in enumerate(report.tasks)]
+        name = clean(staged.name)
+        rows = [(name, position, clean(t.name), t.score, t.max_score, t.status.value, clean(t.feedback),
+                 clean(t.example), clean(t.output), float(t.duration)) for position, t in enumerate(report.tasks)]
         self.db.execute("BEGIN IMMEDIATE")
         try:
-            self.db.execute("DELETE FROM results WHERE name = ?", (staged.name,))
+            self.db.execute("DELETE FROM results WHERE name = ?", (name,))
             self.db.execute("INSERT OR REPLACE INTO submissions (name, entry, kind, content_hash, job_key, state, "
                             "reason, score, max_score, graded_at, wall_time, run_id, environment, graded_commit) "
                             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                            (staged.name, staged.entry, staged.kind, staged.content_hash, job_key, state,
-                             staged.reason, report.score, report.max_score, _now(),
-                             round(wall_time, 3), run_id, json.dumps(report.environment, sort_keys=True),
-                             getattr(staged, "commit", "")))
+                            (name, clean(staged.entry), staged.kind, staged.content_hash, job_key, state,
+                             clean(staged.reason), report.score, report.max_score, _now(),
+                             round(wall_time, 3), run_id, _json(report.environment), getattr(staged, "commit", "")))
             self.db.executemany("INSERT INTO results VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
             self.db.execute("COMMIT")
         except BaseException:
             self.db.execute("ROLLBACK")
             raise
+
+
+def _json(data):
+    return json.dumps(clean_data(data), sort_keys=True)
 
 
 def read_gradebook(path):

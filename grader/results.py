@@ -2,6 +2,8 @@
 from dataclasses import asdict, dataclass, field
 from enum import Enum
 
+from grader.safe_text import clean, clean_data
+
 
 class Status(str, Enum):
     PASSED = "passed"
@@ -26,6 +28,10 @@ class TaskResult:
     example: str = ""       # the smallest failing input, as text
     output: str = ""        # the student's trimmed stdout/stderr, for context only (never evidence)
     duration: float = 0.0
+
+    def __post_init__(self):  # whatever built it, a result's text can be printed, stored and exported
+        self.name, self.feedback = clean(self.name), clean(self.feedback)
+        self.example, self.output = clean(self.example), clean(self.output)
 
     @property
     def passed(self):
@@ -55,5 +61,5 @@ class Report:
         return next((task for task in self.tasks if task.name == name), None)
 
     def to_dict(self):
-        return {"submission": self.submission, "score": self.score, "max_score": self.max_score,
-                "tasks": [task.to_dict() for task in self.tasks], "environment": self.environment}
+        return clean_data({"submission": self.submission, "score": self.score, "max_score": self.max_score,
+                           "tasks": [task.to_dict() for task in self.tasks], "environment": self.environment})

@@ -9,7 +9,8 @@ def options_from_args(args):
     before = getattr(args, "before", None)
     return Options(submissions=Path(args.submissions), out=Path(args.out), workers=args.workers,
                    train=not args.no_train, only=tuple(args.only or ()), force=bool(args.force),
-                   profile=getattr(args, "profile", "auto") or "auto", before=parse_deadline(before) if before else None)
+                   profile=getattr(args, "profile", "auto") or "auto", before=parse_deadline(before) if before else None,
+                   call_timeout=getattr(args, "timeout", None), budget=getattr(args, "budget", None))
 
 
 def run(args):

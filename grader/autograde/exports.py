@@ -19,8 +19,9 @@ def write_atomic(path, data):
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(handle, "wb" if isinstance(data, bytes) else "w", **({} if isinstance(data, bytes) else
-                                                                          {"encoding": "utf-8"})) as out:
+        # errors="replace": the last line of defence, a lone surrogate becomes "?" instead of a crashed export
+        text = {} if isinstance(data, bytes) else {"encoding": "utf-8", "errors": "replace"}
+        with os.fdopen(handle, "wb" if isinstance(data, bytes) else "w", **text) as out:
             out.write(data)
         os.replace(temp, path)
     except BaseException:

@@ -13,6 +13,7 @@ import tempfile
 from pathlib import Path
 
 from grader.autograde.backend import choose_backend, resolve
+from grader.commands.options import add_time_limits
 from grader.autograde.exports import write_atomic
 from grader.autograde.runner import placeholder_report, grading_config, resolve_profile
 from grader.collect import list_entries, stage
@@ -26,18 +27,26 @@ def _entry(submission):
     return entries[0] if len(entries) == 1 and entries[0].is_file() else submission
 
 
-def grade_upload(submission, train, profile):
+def grade_upload(submission, train, profile, timeout=None, budget=None):
     """(report, summary) for one upload, graded as one entry of `autograde`: staged safely, graded by the same
-    backend; an unreadable upload gets a report of zeros whose feedback and `summary` say why."""
+    backend; an unreadable upload, or one the grader fails on, gets a report of zeros whose feedback and `summary`
+    say why (the student always gets a results.json)."""
     backend = choose_backend()
     profile = resolve_profile(train, profile)
     with tempfile.TemporaryDirectory(prefix="d2l-gradescope-") as staging:
         staged = stage(_entry(Path(submission)), "submission", staging)
-        if staged.readable:
-            return resolve(backend.target)(str(staged.folder), train=train, profile=profile or "auto"), ""
-        report = placeholder_report("submission", grading_config(train, profile, backend), Status.MISSING,
-                                    f"not graded: {staged.reason}")
-        return report, f"Your submission could not be graded: {staged.reason}"
+        if not staged.readable:
+            report = placeholder_report("submission", grading_config(train, profile, backend), Status.MISSING,
+                                        f"not graded: {staged.reason}")
+            return report, f"Your submission could not be graded: {staged.reason}"
+        try:
+            return resolve(backend.target)(str(staged.folder), train=train, profile=profile or "auto",
+                                           timeout=timeout, budget=budget), ""
+        except Exception as error:  # noqa: BLE001 — the student still gets a results.json saying what happened
+            report = placeholder_report("submission", grading_config(train, profile, backend), Status.ERROR,
+                                        f"the grader failed ({type(error).__name__}: {error}); ask your "
+                                        f"instructor to rerun the autograder")
+            return report, "The grader failed on this submission; it is not your code's verdict."
 
 
 def main(argv=None):
@@ -50,8 +59,9 @@ def main(argv=None):
                                                                      "visible"))
     parser.add_argument("--self-check", action="store_true",
                         help="exit 1 unless SUBMISSION gets full marks (setup.sh grades the reference with it)")
+    add_time_limits(parser)
     args = parser.parse_args(argv)
-    report, summary = grade_upload(args.submission, not args.no_train, args.profile)
+    report, summary = grade_upload(args.submission, not args.no_train, args.profile, args.timeout, args.budget)
     write_atomic(args.results, json.dumps(results_json(report, visibility=args.visibility, summary=summary),
                                           indent=2, ensure_ascii=False) + "\n")
     # stdout is shown to instructors only (Gradescope's stdout_visibility defaults to hidden)

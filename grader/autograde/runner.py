@@ -1,4 +1,8 @@
-"""One autograde run: collect and stage the class, skip finished jobs, grade the rest in parallel, record, export."""
+"""One autograde run: collect and stage the class, skip finished jobs, grade the rest in parallel, record, export.
+
+A failure while staging, recording or exporting one submission costs that submission (a row saying why, retried
+on the next run), never the run.
+"""
 import hashlib
 import json
 import os
@@ -12,13 +16,14 @@ from grader import __version__
 from grader.autograde.backend import choose_backend
 from grader.autograde.exports import export_all, remove_stale_temps, write_student_files
 from grader.autograde.pool import GraderPool, Job
-from grader.collect import list_entries, stage, student_names
+from grader.collect import Staged, list_entries, stage, student_names
 from grader.gradebook import Gradebook
 from grader.repos import is_git_checkout, stage_repo
 from grader import scratch
 from grader.scratch import owned_folder, remove_abandoned
 from grader.results import Report, Status, TaskResult
 from grader import spec
+from grader.safe_text import clean
 
 GRADEBOOK = "gradebook.sqlite"
 JOB_TIMEOUT = 20 * 60        # seconds for one submission without training: a last resort above the worker's limits
@@ -40,10 +45,17 @@ class Options:
     only: tuple = ()
     force: bool = False
     profile: str = "auto"
-    timeout: float = None
+    timeout: float = None        # seconds for one whole job in a grader child (a last resort)
     backend: object = None       # grader.autograde.backend.Backend; None = choose_backend()
     progress: bool = True
     before: object = None        # aware datetime: git checkouts are graded at their last commit before it
+    call_timeout: float = None   # seconds for one call of a student's function (None: sandbox.Limits)
+    budget: float = None         # seconds for all calls of one submission (None: sandbox.Limits)
+
+    def limits(self):
+        """The worker limits the instructor set (they change results, so they are part of the job key)."""
+        return {key: value for key, value in (("timeout", self.call_timeout), ("budget", self.budget))
+                if value is not None}
 
 
 @dataclass
@@ -70,10 +82,11 @@ def resolve_profile(train, profile):
     return profile
 
 
-def grading_config(train, profile, backend):
+def grading_config(train, profile, backend, limits=None):
     tasks = spec.tasks() + (spec.training_tasks() if train else ())
-    return {"kit_version": __version__, "train": bool(train), "profile": profile, "isolation": backend.isolation,
-            "tasks": [[t.name, t.module, t.points, list(t.needs)] for t in tasks]}
+    config = {"kit_version": __version__, "train": bool(train), "profile": profile, "isolation": backend.isolation,
+              "tasks": [[t.name, t.module, t.points, list(t.needs)] for t in tasks]}
+    return {**config, "limits": limits} if limits else config
 
 
 def job_key(content_hash, config):
@@ -117,6 +130,8 @@ def report_from_dict(name, data, config):
                           float(item.get("duration", 0.0)))
         if task.name not in expected or not 0 <= task.score <= task.max_score or task.max_score != expected[task.name]:
             raise ValueError(f"task {task.name!r} with {task.score}/{task.max_score} does not fit the task list")
+        if task.passed != (task.score == task.max_score):  # "passed" only ever comes with the check's full points
+            raise ValueError(f"task {task.name!r} is {task.status.value} with {task.score}/{task.max_score}")
         tasks.append(task)
     if sorted(task.name for task in tasks) != sorted(expected):
         raise ValueError(f"it holds tasks {[task.name for task in tasks]}, not the {len(expected)} of the task list")
@@ -163,8 +178,8 @@ def autograde(options, say=print):
         raise UsageError(f"--before grades git checkouts at their last commit before the deadline, but no entry of "
                          f"{submissions} is a git checkout (clone the class with `gh classroom clone student-repos`)")
     profile = resolve_profile(options.train, options.profile)
-    config = grading_config(options.train, profile, backend)
-    timeout = options.timeout or JOB_TIMEOUT + (TRAINING_TIMEOUT if options.train else 0)
+    config = grading_config(options.train, profile, backend, options.limits())
+    timeout = options.timeout or JOB_TIMEOUT + (options.budget or 0) + (TRAINING_TIMEOUT if options.train else 0)
     out.mkdir(parents=True, exist_ok=True)
     with Gradebook(out / GRADEBOOK) as gradebook:
         remove_stale_temps(out)
@@ -199,20 +214,43 @@ def _stage_and_skip(selected, staging, config, gradebook, options, run_id, out, 
     pending = []
     for path, name in selected.items():
         stats.entries += 1
-        staged = stage_repo(path, name, staging, options.before) if is_git_checkout(path) else stage(path, name, staging)
-        key = job_key(staged.content_hash, config)
-        if recorded.get(name) == key and not options.force and not options.only:
-            stats.skipped += 1
-            continue
-        if not staged.readable:
-            report = placeholder_report(name, config, Status.MISSING, f"not graded: {staged.reason}")
-            gradebook.record(staged, key, report, run_id)
-            write_student_files(out, {"name": name, "state": "unreadable", "reason": staged.reason}, report)
-            stats.unreadable += 1
-            say(f"✗ {name}: unreadable — {staged.reason}")
+        try:
+            staged = (stage_repo(path, name, staging, options.before) if is_git_checkout(path)
+                      else stage(path, name, staging))
+            key = job_key(staged.content_hash, config)
+            if recorded.get(name) == key and not options.force and not options.only:
+                stats.skipped += 1
+                continue
+            if not staged.readable:
+                report = placeholder_report(name, config, Status.MISSING, f"not graded: {staged.reason}")
+                _record(gradebook, out, staged, key, report, run_id)
+                stats.unreadable += 1
+                say(clean(f"✗ {name}: unreadable — {staged.reason}"))
+                continue
+        except Exception as error:  # noqa: BLE001 — one entry's failure must not stop the class
+            _record_failure(gradebook, out, Staged(name, path.name, "other", content_hash="?"), config, run_id,
+                            f"staging this entry failed ({type(error).__name__}: {error})", stats, say)
             continue
         pending.append((staged, key))
     return pending
+
+
+def _record(gradebook, out, staged, key, report, run_id, wall_time=0.0):
+    gradebook.record(staged, key, report, run_id, wall_time=wall_time)
+    row = {"name": staged.name, "state": "graded" if staged.readable else "unreadable", "reason": staged.reason}
+    write_student_files(out, row, report)
+
+
+def _record_failure(gradebook, out, staged, config, run_id, why, stats, say):
+    """Record that the grading machinery failed on `staged` (retried on the next run); never raises."""
+    stats.failed_jobs += 1
+    message = f"{why}; it is graded again on the next run"
+    say(clean(f"✗ {staged.name}: {message}"))
+    try:
+        report = placeholder_report(staged.name, config, Status.ERROR, message)
+        _record(gradebook, out, staged, RETRY_PREFIX + (staged.content_hash or "?"), report, run_id)
+    except Exception:  # noqa: BLE001 — not even the failure could be stored: the next run grades it again
+        pass
 
 
 def _grade_pending(pending, config, gradebook, run_id, run_environment, out, options, workers, timeout, backend,
@@ -222,8 +260,10 @@ def _grade_pending(pending, config, gradebook, run_id, run_environment, out, opt
     from tqdm import tqdm
     by_name = {staged.name: (staged, key) for staged, key in pending}
     gpu_lock = str(Path(out) / ".gpu.lock") if config["train"] and config["profile"] == "gpu" else None
+    limits = options.limits()
     jobs = [Job(staged.name, {"path": str(staged.folder), "train": config["train"],
-                              "profile": config["profile"] or "auto", "gpu_lock": gpu_lock})
+                              "profile": config["profile"] or "auto", "gpu_lock": gpu_lock,
+                              **({"limits": limits} if limits else {})})
             for staged, _ in pending]
     workers = min(workers, len(jobs))
     # N children on N cores: each gets its share of the cores for torch's thread pool, not all of them
@@ -234,6 +274,14 @@ def _grade_pending(pending, config, gradebook, run_id, run_environment, out, opt
     first_environment = []
 
     def on_outcome(job, outcome):
+        try:
+            record_outcome(job, outcome)
+        except Exception as error:  # noqa: BLE001 — costs this submission, never the run
+            _record_failure(gradebook, out, by_name[job.name][0], config, run_id,
+                            f"recording this submission failed ({type(error).__name__}: {error})", stats, say)
+        bar.update(1)
+
+    def record_outcome(job, outcome):
         staged, key = by_name[job.name]
         report = None
         if outcome.report is not None:
@@ -241,23 +289,23 @@ def _grade_pending(pending, config, gradebook, run_id, run_environment, out, opt
                 report = report_from_dict(job.name, outcome.report, config)
             except (KeyError, TypeError, ValueError) as error:
                 outcome.kind, outcome.message = "error", f"the grading process sent a report that does not fit ({error})"
-        if report is None:
+        graded = report is not None
+        if not graded:
             status = {"timeout": Status.TIMEOUT, "crashed": Status.CRASHED}.get(outcome.kind, Status.ERROR)
             report = placeholder_report(job.name, config, status, outcome.message)
             key = RETRY_PREFIX + key
-            stats.failed_jobs += 1
-        else:
+        elif not first_environment and report.environment:
+            first_environment.append(report.environment)
+            run_environment.update(device=report.environment.get("device"), grading=report.environment)
+            gradebook.update_run(run_id, environment=run_environment)
+        _record(gradebook, out, staged, key, report, run_id, wall_time=outcome.wall)
+        if graded:
             stats.graded += 1
-            if not first_environment and report.environment:
-                first_environment.append(report.environment)
-                run_environment.update(device=report.environment.get("device"), grading=report.environment)
-                gradebook.update_run(run_id, environment=run_environment)
-        gradebook.record(staged, key, report, run_id, wall_time=outcome.wall)
-        write_student_files(out, {"name": job.name, "state": "graded"}, report)
+        else:
+            stats.failed_jobs += 1
         stats.job_walls.append((job.name, outcome.wall, outcome.child_wall, sum(t.duration for t in report.tasks)))
         if any(t.status is not Status.PASSED for t in report.tasks):
-            (bar.write if options.progress else say)(_failure_line(job.name, report))
-        bar.update(1)
+            (bar.write if options.progress else say)(clean(_failure_line(job.name, report)))
 
     pool = GraderPool(backend, workers, timeout, str(staging), env)
     try:

@@ -20,18 +20,32 @@ def describe(function, kwargs, input_shape, seed=0):
             "input_shape": list(input_shape), "seed": seed}
 
 
+# Why an answer has no value. The side running student code may report only these (a worker's frame carrying
+# anything else is malformed); a backend adds what it observes itself. Never "passed": only a check decides that.
+ANSWER_FAILURES = ("missing", "not_implemented", "invalid", "memory", "error")
+BACKEND_FAILURES = ("timeout", "crashed")
+
+
 @dataclass
 class Answer:
     ok: bool
     value: object = None           # plain data only: int, float, str, bool, None, list, dict
-    status: str = "passed"         # when not ok: a results.Status value
+    status: str = "answered"       # when not ok: one of ANSWER_FAILURES + BACKEND_FAILURES (a results.Status value)
     message: str = ""
     output: str = ""               # what the student's code printed (trimmed); context, never evidence
     tensors: dict = field(default_factory=dict)  # name -> numpy array
 
+    def __post_init__(self):
+        if type(self.ok) is not bool:
+            raise ValueError(f"an answer's ok must be True or False, not {self.ok!r:.40}")
+        if not self.ok and self.status not in ANSWER_FAILURES + BACKEND_FAILURES:
+            raise ValueError(f"a failed answer cannot have status {self.status!r:.40}")
+
     @classmethod
     def from_dict(cls, data, tensors=None):
-        return cls(ok=bool(data.get("ok")), value=data.get("value"), status=str(data.get("status", "passed")),
+        """Raises ValueError for a failed answer without an allowed failure kind (no default can make it pass)."""
+        ok = data.get("ok") is True
+        return cls(ok=ok, value=data.get("value"), status="answered" if ok else str(data.get("status")),
                    message=str(data.get("message", "")), output=str(data.get("output", "")),
                    tensors=dict(tensors or {}))
 

@@ -1,7 +1,8 @@
 """The grader's handle on the fork server: stage the few modules a worker may import, start it, ask it for workers.
 
-The server itself (its loop, the keepers, the workers) is worker_main.py; it runs under `python -I -S` with only
-the staged copy of the kit on its path.
+The server itself is worker_main.py (its loop) and keeper.py (each worker's keeper and the worker); it runs under
+`python -I -S` with only the staged copy of the kit on its path. The staged modules are the public kit's
+question/answer layer, readable by the workers' unprivileged uids; the server's log is not.
 """
 import json
 import os
@@ -66,10 +67,12 @@ class ForkServer:
             for source in kit.glob(pattern):
                 (self.stage / source.relative_to(kit)).parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(source, self.stage / source.relative_to(kit))
+        for folder in [self.stage, *(p for p in self.stage.rglob("*") if p.is_dir())]:
+            folder.chmod(0o755)  # mkdtemp's 0700 would keep the workers' own uid out
         runtime = _runtime_paths(kit)
         self.read_only = [*sandbox.SYSTEM_READ_ONLY, str(self.stage), *runtime]
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        self.log = open(self.stage / "server.log", "w+b")
+        self.log = open(os.open(self.stage / "server.log", os.O_RDWR | os.O_CREAT | os.O_TRUNC, 0o600), "w+b")
         env = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "CUDA_VISIBLE_DEVICES": ""}
         self.process = subprocess.Popen(
             [sys.executable, "-I", "-S", "-c", BOOT, str(theirs.fileno()), json.dumps({"namespaces": True, "stage": str(self.stage)}),
@@ -94,22 +97,30 @@ class ForkServer:
     def alive(self):
         return self.process.poll() is None
 
-    def spawn(self, request, fds):
-        """Start a worker; -> its keeper's pid (SIGKILL it to end the worker's whole process tree)."""
+    def _ask(self, request, fds=()):
         with self.lock:
-            socket.send_fds(self.control, [json.dumps(request).encode()], fds)
-            return self._receive(30.0)["pid"]
+            socket.send_fds(self.control, [json.dumps(request).encode()], list(fds))
+            reply = self._receive(30.0)
+        if "error" in reply:
+            raise RuntimeError(f"the fork server refused {request['op']}: {reply['error']}")
+        return reply
+
+    def spawn(self, request, fds):
+        """Start a worker; -> its keeper's pid (`kill(pid)` ends the worker's whole process tree)."""
+        return self._ask(request, fds)["pid"]
+
+    def kill(self, pid):
+        """End the whole tree of the worker kept by `pid` (its cgroup, or pidfds and a sweep); returns when done."""
+        self._ask({"op": "kill", "pid": pid})
 
     def status(self, pid):
         """{"status": keeper exit code (None while running; -N: killed by signal N), "running": bool}."""
-        with self.lock:
-            self.control.send(json.dumps({"op": "status", "pid": pid}).encode())
-            return self._receive(30.0)
+        return self._ask({"op": "status", "pid": pid})
 
     def close(self):
-        self.control.close()  # the server exits at end of stream; its keepers and workers die with it
+        self.control.close()  # at end of stream the server ends every worker tree, then exits
         try:
-            self.process.wait(5)
+            self.process.wait(15)
         except subprocess.TimeoutExpired:
             self.process.kill()
         self.log.close()

@@ -4,10 +4,13 @@ A frame is `MAGIC | u32 header length | header JSON | tensor bytes...`. The head
 `{"body": <plain data>, "tensors": [[name, nbytes], ...]}`; each tensor is an .npy file read with
 `np.load(allow_pickle=False)`, so only numeric arrays cross. Nothing here imports, unpickles or evaluates
 what it reads: a frame that breaks any rule raises `BadFrame`, and the reader treats the channel as lost.
+The body is plain data a printer, a database and a spreadsheet can all take: strict UTF-8 without lone
+surrogates, finite numbers only, every string, list and object bounded, and nesting shallow.
 Standard library and numpy only — both sides of the channel run this module.
 """
 import io
 import json
+import math
 import socket
 import struct
 import time
@@ -20,6 +23,9 @@ MAX_HEADER_BYTES = 4 * 1024 * 1024        # JSON: descriptions of VGG-sized nets
 MAX_TENSOR_BYTES = 64 * 1024 * 1024       # all tensors of one frame together
 MAX_TENSORS = 16
 NUMERIC_KINDS = "biuf"                    # bool, int, uint, float: no objects, strings or structured records
+MAX_STRING = 256 * 1024                   # characters of one string (messages are cut far shorter by the grader)
+MAX_ITEMS = 100_000                       # entries of one list or object (a VGG description has a few hundred)
+MAX_DEPTH = 32                            # nesting of lists and objects
 
 
 class BadFrame(Exception):
@@ -41,8 +47,9 @@ def encode(body, tensors=None):
         buffer = io.BytesIO()
         np.save(buffer, np.ascontiguousarray(array), allow_pickle=False)
         blobs.append((str(name), buffer.getvalue()))
+    # a lone surrogate in an honest message (a student's exception text) becomes "?": the reader refuses them
     header = json.dumps({"body": body, "tensors": [[name, len(blob)] for name, blob in blobs]},
-                        allow_nan=False, separators=(",", ":")).encode()
+                        allow_nan=False, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "replace")
     return b"".join([HEADER.pack(MAGIC, len(header)), header] + [blob for _, blob in blobs])
 
 
@@ -75,6 +82,33 @@ def _reject_constant(name):
     raise BadFrame(f"JSON constant {name} is not allowed")
 
 
+def _finite_float(text):
+    value = float(text)
+    if not math.isfinite(value):  # 1e400 parses as inf
+        raise BadFrame(f"number {text[:20]} is not finite")
+    return value
+
+
+def _check_plain(value, depth=0):
+    """BadFrame unless `value` (parsed JSON) is text-safe and bounded everywhere."""
+    if isinstance(value, str):
+        if len(value) > MAX_STRING:
+            raise BadFrame(f"a string of {len(value)} characters (at most {MAX_STRING})")
+        if not value.isascii():
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:  # "\ud800" is legal JSON but no printer, database or CSV can take it
+                raise BadFrame("a string holds a lone surrogate (not valid Unicode text)") from None
+        return
+    if isinstance(value, (list, dict)):
+        if depth >= MAX_DEPTH:
+            raise BadFrame(f"data nested deeper than {MAX_DEPTH} levels")
+        if len(value) > MAX_ITEMS:
+            raise BadFrame(f"a list or object of {len(value)} entries (at most {MAX_ITEMS})")
+        for item in (value if isinstance(value, list) else [*value.keys(), *value.values()]):
+            _check_plain(item, depth + 1)
+
+
 def _load_tensor(name, blob):
     try:
         array = np.load(io.BytesIO(blob), allow_pickle=False)
@@ -93,7 +127,8 @@ def read(sock, deadline=None):
     if length > MAX_HEADER_BYTES:
         raise BadFrame(f"frame header of {length} bytes exceeds {MAX_HEADER_BYTES}")
     try:
-        header = json.loads(_read_exact(sock, length, deadline).decode("utf-8"), parse_constant=_reject_constant)
+        header = json.loads(_read_exact(sock, length, deadline).decode("utf-8"), parse_constant=_reject_constant,
+                            parse_float=_finite_float)
     except (UnicodeDecodeError, ValueError, RecursionError) as error:
         raise BadFrame(f"frame header is not JSON ({type(error).__name__})") from None
     if not isinstance(header, dict) or set(header) != {"body", "tensors"} or not isinstance(header["tensors"], list):
@@ -104,6 +139,7 @@ def read(sock, deadline=None):
     if not all(isinstance(e, list) and len(e) == 2 and type(e[0]) is str and type(e[1]) is int and e[1] >= 0
                for e in listing):
         raise BadFrame("tensor list entries must be [name, byte count]")
+    _check_plain(header)
     if sum(size for _, size in listing) > MAX_TENSOR_BYTES:
         raise BadFrame(f"tensors of one frame exceed {MAX_TENSOR_BYTES} bytes")
     tensors = {}

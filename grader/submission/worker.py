@@ -9,64 +9,37 @@ Policy (what happens when a worker misbehaves):
   - A student module that kills, hangs or garbles the worker while loading is left out of the next worker
     (reported under problems()); the other modules still load and are graded.
   - Nothing the worker sends is imported, unpickled or evaluated; its exit code and output are only quoted in
-    feedback, never used as a verdict.
+    feedback, never used as a verdict. An answer frame carries data, or a failure kind from ANSWER_FAILURES
+    for a failed answer — never a verdict: anything else (`ok: false, status: "passed"`, unknown fields) is a
+    malformed frame. Every string it sends is valid text (wire.py) and is cut to a bounded length here.
+  - What the grader tells a worker beyond the spawn request (the modules to leave out) goes on the worker's own
+    channel, so nothing derived from a student ever enters the fork server that forks the next one.
 """
 import dataclasses
 import os
+import re
 import shutil
 import signal
 import socket
 import threading
 import time
-from pathlib import Path
 
 from grader import spec
-from grader.results import Status
 from grader import scratch
 from grader.scratch import owned_folder
 from grader.submission import wire
-from grader.submission.base import Answer
-from grader.submission.loader import SubmissionNotFound
+from grader.submission.base import ANSWER_FAILURES, Answer
+from grader.submission.worker_copy import copy_submission
 from grader.submission.sandbox import Limits
 from grader.submission.forkserver import fork_server
 
-STATUSES = {status.value for status in Status}
-MAX_FILES, MAX_BYTES = 200, 50 * 1024 * 1024  # a submission folder larger than this is not copied in full
-MAX_NOTEBOOK_BYTES = 256 << 20  # notebooks apart, above the notebook reader's own 200 MB limit
+ANSWER_FIELDS = {"ok", "value", "status", "message", "output"}
+MODULE_NAME = re.compile(r"assignments(\.[A-Za-z_]\w{0,99})?")  # what a progress frame may name
+MAX_PROBLEMS, MAX_NOTES, MESSAGE_CHARS = 250, 20, 4000
 
 
 class SandboxError(RuntimeError):
     """No worker could be started at all (not the submission's fault: the platform or the kit)."""
-
-
-def copy_submission(source, target):
-    """Copy the submission's regular files into the worker's folder; -> notes about anything left out."""
-    source, notes, copied, size, notebook_size = Path(source), [], 0, 0, 0
-    if not source.exists():
-        raise SubmissionNotFound(f"submission {source} does not exist; pass a folder holding counting.py, vgg.py, "
-                                 f"nin.py, alexnet.py (or notebooks), or a single .py/.ipynb file")
-    target.mkdir(parents=True)
-    files = [source] if source.is_file() else sorted(source.rglob("*"))
-    for path in files:
-        relative = Path(path.name) if source.is_file() else path.relative_to(source)
-        if any(part in ("__pycache__", ".git", ".ipynb_checkpoints") for part in relative.parts):
-            continue
-        if path.is_symlink():
-            notes.append(f"{relative} is a symbolic link and was not copied")
-        elif path.is_file():
-            # notebook outputs (plots as base64) are never read but can be large: they get their own allowance,
-            # so the notebook reader, not the copy, is the one that explains an oversized notebook
-            is_notebook = path.suffix == ".ipynb"
-            copied = copied + 1
-            size += 0 if is_notebook else path.stat().st_size
-            notebook_size += path.stat().st_size if is_notebook else 0
-            if copied > MAX_FILES or size > MAX_BYTES or notebook_size > MAX_NOTEBOOK_BYTES:
-                notes.append(f"the submission is larger than {MAX_FILES} files / {MAX_BYTES >> 20} MiB; "
-                             f"{relative} and later files were not copied")
-                break
-            (target / relative).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(path, target / relative)
-    return notes
 
 
 class _OutputTail(threading.Thread):
@@ -105,7 +78,7 @@ def _exit_reason(code):
 class _Worker:
     """One live worker: its keeper's pid, the question channel and the output drain."""
 
-    def __init__(self, request, output_limit):
+    def __init__(self, request, output_limit, skip):
         self.sock, theirs = socket.socketpair()
         out_read, out_write = os.pipe()
         try:
@@ -123,13 +96,20 @@ class _Worker:
             theirs.close()
             os.close(out_write)
         self.output = _OutputTail(out_read, output_limit)
+        try:  # buffered until the worker, isolated, reads it; never through the fork server
+            wire.send(self.sock, {"kind": "setup", "skip": sorted(skip)})
+        except OSError:
+            pass  # it died already: the first read says how
 
     def kill(self):
-        """SIGKILL the keeper; the worker dies with it (and with it its pid namespace, or the fork server's sweep)."""
+        """End the worker's whole tree (its cgroup, or pidfds and a sweep, in the fork server); returns when done."""
         try:
-            os.kill(self.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
+            self.server.kill(self.pid)
+        except (RuntimeError, OSError):  # the fork server is gone: its exit ended every tree it had started
+            try:
+                os.kill(self.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
         self.sock.close()
 
     def death(self):
@@ -150,14 +130,17 @@ class _Worker:
 class WorkerSubmission:
     """Answers questions about the submission at `path` from sandboxed worker processes."""
 
-    def __init__(self, path, timeout=60.0, budget=600.0, memory_mb=4096, namespaces=True, landlock=True,
-                 hidden=()):
+    def __init__(self, path, timeout=Limits.timeout, budget=Limits.budget, namespaces=True, landlock=True,
+                 hidden=(), **limits):
+        """`limits`: any other field of sandbox.Limits (memory_mb, disk_mb, inodes, processes, ...)."""
         self.name = str(path)
-        self.limits = Limits(timeout=float(timeout), budget=float(budget), memory_mb=int(memory_mb))
+        self.limits = Limits(timeout=float(timeout), budget=float(budget), **limits)
         self._dir = owned_folder(scratch.WORKER)  # a copy of student code: a later run removes it if we are killed
+        self._dir.chmod(0o711)  # the worker's own uid may pass through to its folder (handed to it), not list
         self._work = self._dir / "work"
         try:
-            self._notes = copy_submission(path, self._work / "submission")
+            self._notes, copied, self._sources = copy_submission(path, self._work / "submission")
+            self._work_bytes = (self.limits.disk_mb << 20) + copied
         except BaseException:
             shutil.rmtree(self._dir, ignore_errors=True)
             raise
@@ -237,17 +220,22 @@ class WorkerSubmission:
     def _budget_message(self, function):
         return f"{function} was not run: the submission's time budget ({self.limits.budget:g} s) is spent"
 
-    def _checked(self, body, tensors):
-        """The worker's answer frame as an Answer, or BadFrame if it is not exactly an answer."""
-        data = body.get("answer") if isinstance(body, dict) and body.get("kind") == "answer" else None
-        if not isinstance(data, dict) or type(data.get("ok")) is not bool:
+    @staticmethod
+    def _checked(body, tensors):
+        """The worker's answer frame as an Answer, or BadFrame if it is not exactly an answer.
+
+        A worker reports data (ok) or why it has none (one of ANSWER_FAILURES); a verdict is never its to give."""
+        data = body.get("answer") if isinstance(body, dict) and set(body) == {"kind", "answer"} \
+            and body["kind"] == "answer" else None
+        if not isinstance(data, dict) or type(data.get("ok")) is not bool or not set(data) <= ANSWER_FIELDS:
             raise wire.BadFrame("expected an answer frame")
-        status = data.get("status", "passed")
-        if status not in STATUSES or (data["ok"] and status != "passed"):
-            raise wire.BadFrame(f"answer status {status!r:.40} is not allowed")
+        if data["ok"] != ("status" not in data) or (not data["ok"] and data["status"] not in ANSWER_FAILURES):
+            raise wire.BadFrame(f"an answer with ok={data['ok']} and status {str(data.get('status'))!r:.40} is "
+                                f"not allowed")
         if not all(isinstance(data.get(key, ""), str) for key in ("message", "output")):
             raise wire.BadFrame("answer message/output must be text")
-        data = {**data, "message": data.get("message", "")[:4000], "output": data.get("output", "")[:4000]}
+        data = {**data, "message": data.get("message", "")[:MESSAGE_CHARS],
+                "output": data.get("output", "")[:MESSAGE_CHARS]}
         return Answer.from_dict(data, tensors)
 
     def _discard_worker(self):
@@ -256,16 +244,18 @@ class WorkerSubmission:
             self._worker = None
 
     def _request(self):
+        """Only paths and limits the grader chose: the fork server must never hold anything from a student."""
         server = fork_server()
         return {"op": "spawn", "folder": str(self._work / "submission"), "work": str(self._work),
                 "graded": spec.graded_names(),  # the registry's names: the worker's own copy may lack a test's
-                "limits": self.limits.to_dict(), "skip": dict(self._skip), **self._options,
+                "limits": self.limits.to_dict(), "namespaces": bool(self._options["namespaces"]),
+                "landlock": bool(self._options["landlock"]), "work_bytes": self._work_bytes,
                 "read_only": server.read_only, "hidden": server.hidden + self._options["hidden"]}
 
     def _start(self):
         """A worker with the submission loaded, or None (then `_start_error` says why, or the budget is spent)."""
         while self._budget_left() > 0:
-            worker = _Worker(self._request(), self.limits.output_kb * 1024)
+            worker = _Worker(self._request(), self.limits.output_kb * 1024, self._skip)
             started, current = time.monotonic(), None
             limit = min(self.limits.timeout, self._budget_left())
             try:
@@ -274,11 +264,11 @@ class WorkerSubmission:
                     kind = body.get("kind") if isinstance(body, dict) else None
                     if kind == "ready" and not self.isolation:
                         self.isolation = _plain_isolation(body.get("isolation"))
-                    elif kind == "progress" and isinstance(body.get("module"), str):
-                        current = body["module"][:100]
+                    elif kind == "progress" and MODULE_NAME.fullmatch(str(body.get("module"))):
+                        current = body["module"]
                     elif kind == "loaded" and _plain_problems(body):
-                        self._problems = {k: v[:2000] for k, v in body["problems"].items()}
-                        self._notes += [note[:500] for note in body["notes"][:20]]
+                        self._problems = {k[:100]: v[:2000] for k, v in list(body["problems"].items())[:MAX_PROBLEMS]}
+                        self._notes += [note[:500] for note in body["notes"][:MAX_NOTES]]
                         self._spent += time.monotonic() - started
                         self._worker = worker
                         return worker
@@ -296,7 +286,9 @@ class WorkerSubmission:
                 why = f"corrupted the grading channel ({error})" + worker.output.text()
             self._spent += time.monotonic() - started
             worker.kill()
-            if current is None or current in self._skip:
+            # a module is left out once, and no more of them than the submission has sources: a worker naming
+            # fake modules before each death cannot make the restarts (or the skip list) grow without end
+            if current is None or current in self._skip or len(self._skip) > self._sources:
                 self._start_error = f"the worker {why}"
                 return None
             module = current.split(".", 1)[1] if "." in current else "__init__"
@@ -309,7 +301,7 @@ class WorkerSubmission:
 def _plain_isolation(value):
     if not isinstance(value, dict):
         return {"layers": [], "missing": ["the worker sent no isolation report"]}
-    return {key: [str(item)[:200] for item in value.get(key, []) if isinstance(item, str)][:30]
+    return {key: [str(item)[:400] for item in value.get(key, []) if isinstance(item, str)][:30]
             for key in ("layers", "missing")}
 
 

@@ -1,192 +1,168 @@
-"""The fork server's loop, each worker's keeper, and the worker running student code (forkserver.py starts it).
+"""The fork server (forkserver.py starts it): one contained keeper + worker per spawn request, kills on request.
 
 Process tree (the grader talks to the fork server over a control socket, and to each worker over its own socket):
-    fork server (imported torch once; child subreaper: SIGKILLs any orphan that is not a keeper)
-      └─ keeper, one per worker (subreaper; waits for the worker, then SIGKILLs whatever it left behind)
+    fork server (imported torch once; child subreaper; root of every worker tree it starts)
+      └─ keeper, one per worker, inside the worker's own cgroup (keeper.py)
            └─ worker (pid 1 of its own namespaces where possible): loads the submission, answers questions
-The worker answers with exactly the in-process code: loader.load_package + answering.answer. Started as
-`python -I -S` with a sys.path holding only the Python runtime and a staged copy of the few grader modules it
-needs, so neither the reference solutions nor the checks can be imported.
+What this process guarantees:
+  - it never holds data derived from a student: a spawn request carries only paths and limits the grader chose,
+    and is refused unless every field is of the expected kind and size (`valid_spawn`); a worker's answers,
+    output and load failures travel on the worker's own channel to the grader, never through here;
+  - every worker tree is killed as a whole, without any cooperation from student code: by its cgroup where the
+    host has one (a member can neither escape nor outlive it), else by pidfd plus a sweep of its orphans (this
+    process is their subreaper) — on the grader's `kill` request, when its keeper ends, and before this
+    process exits for any reason it can handle (the grader closing the channel, or dying: PDEATHSIG);
+  - cgroups left by a fork server that was SIGKILLed are removed by the next one (cgroups.remove_abandoned).
+Started as `python -I -S` with a sys.path holding only the Python runtime and a staged copy of the few grader
+modules a worker needs, so neither the reference solutions nor the checks can be imported.
 """
 import json
+import math
 import os
 import select
 import shutil
 import signal
 import socket
 import sys
+import time
 
-from grader.submission import sandbox, wire
+from grader.submission import cgroups, sandbox
+from grader.submission.keeper import run_keeper
 
-PACKAGE = "assignments"
+SPAWN_FIELDS = {"op", "folder", "work", "limits", "namespaces", "landlock", "read_only", "hidden", "work_bytes",
+                "graded"}
+MAX_GRADED = 64  # assignment modules, and function names in one (the chapter has 4 and at most 4)
+LIMIT_FIELDS = set(sandbox.Limits().to_dict())
+MAX_PATHS, MAX_PATH = 256, 4096
+SWEEP_SECONDS = 5.0
 
 
-# ---- the worker -------------------------------------------------------------------------------------------------
+def _path(value):
+    if not (isinstance(value, str) and value.startswith("/") and 0 < len(value) <= MAX_PATH and "\0" not in value
+            and os.path.normpath(value) == value):
+        raise ValueError(f"not a normalised absolute path: {str(value)[:80]!r}")
+    return value
 
-def _isolate(request, in_namespaces):
-    """Apply every layer this platform allows; -> (active layers, missing guarantees). No student code has run yet."""
-    layers, missing = ["python -I -S (staged grader modules only)", "fresh working folder", "scrubbed environment",
-                       "child subreaper"], []
-    read_only, hidden = request["read_only"], request["hidden"]
-    read_write = [request["work"], *sandbox.SYSTEM_READ_WRITE]
-    if in_namespaces:
-        layers.append("user+pid+net+mount namespaces")
+
+def _identifier(value):
+    return isinstance(value, str) and len(value) <= 100 and value.isidentifier()
+
+
+def valid_spawn(request):
+    """`request` if it holds exactly what a spawn needs, each field of the expected kind and bounded, else
+    ValueError."""
+    if not isinstance(request, dict) or set(request) != SPAWN_FIELDS:
+        raise ValueError(f"a spawn request has the fields {sorted(SPAWN_FIELDS)}")
+    _path(request["work"])
+    if not _path(request["folder"]).startswith(request["work"] + "/"):
+        raise ValueError("the submission folder must lie inside the worker's folder")
+    for key in ("read_only", "hidden"):
+        if not isinstance(request[key], list) or len(request[key]) > MAX_PATHS:
+            raise ValueError(f"{key} must be a list of at most {MAX_PATHS} paths")
+        for path in request[key]:
+            _path(path)
+    if type(request["namespaces"]) is not bool or type(request["landlock"]) is not bool:
+        raise ValueError("namespaces and landlock must be true or false")
+    limits = request["limits"]
+    if not isinstance(limits, dict) or set(limits) != LIMIT_FIELDS or not all(
+            type(v) in (int, float) and math.isfinite(v) and 0 < v <= 1e7 for v in limits.values()):
+        raise ValueError(f"limits must give {sorted(LIMIT_FIELDS)}, each a positive number")
+    if type(request["work_bytes"]) is not int or not 1 << 20 <= request["work_bytes"] <= 1 << 36:
+        raise ValueError("work_bytes must be an int between 1 MiB and 64 GiB")
+    graded = request["graded"]  # the registry's names (grader.spec), which the worker's loader looks for
+    if not (isinstance(graded, dict) and 0 < len(graded) <= MAX_GRADED and all(
+            _identifier(module) and isinstance(names, list) and len(names) <= MAX_GRADED
+            and all(_identifier(name) for name in names) for module, names in graded.items())):
+        raise ValueError(f"graded must map at most {MAX_GRADED} module names to lists of function names")
+    return request
+
+
+class Trees:
+    """The live worker trees of this fork server: keeper pid -> its cgroup (or None), and how to end them."""
+
+    def __init__(self):
+        self.host, self.why_none = cgroups.detect()
+        if self.host:
+            cgroups.remove_abandoned(self.host)
+        self.groups, self.count = {}, 0
+        self.made = []  # every cgroup not yet removed, whoever holds it (a signal may interrupt end())
+
+    def create(self, limits):
+        """A fresh cgroup for the next keeper, or None when the host has none or it cannot be made."""
+        if self.host is None:
+            return None
+        self.count += 1
         try:
-            sandbox.private_root(request["work"] + "/.root", read_only, read_write, hidden)
-            layers.append("private root (kit, tests, gradebooks out of sight)")
-            read_only = read_only + ["/proc"]  # a fresh /proc showing only the sandbox's processes
+            group = cgroups.WorkerGroup.create(self.host, f"{cgroups.PREFIX}{os.getpid()}-{self.count}",
+                                               limits.processes, limits.memory_mb << 20)
         except OSError as error:
-            missing.append(f"private root failed ({error})")
-    else:
-        missing.append("no user namespaces: network, other processes and the pid tree are not isolated by the kernel")
-    layers += sandbox.apply_rlimits(sandbox.Limits(**request["limits"]), use_cuda=False)
-    if "RLIMIT_NPROC" not in layers:  # uid 0, in or out of our namespaces (they map our uid to itself)
-        missing.append("running as root: the kernel does not enforce RLIMIT_NPROC, so the number of processes is "
-                       "not limited and the memory limit (per process) does not bound their total; a pids cgroup "
-                       "would")
-    if in_namespaces:
-        try:
-            sandbox.drop_capabilities()
-            layers.append("capabilities dropped")
-        except OSError as error:
-            missing.append(f"capabilities not dropped ({error})")
-    try:
-        landlock = [] if not request.get("landlock", True) else sandbox.apply_landlock(sandbox.expand_allowed(read_only, hidden), read_write)
-    except OSError as error:
-        landlock = []
-        missing.append(f"landlock failed ({error})")
-    layers += landlock
-    if not landlock:
-        sandbox.prctl(sandbox.PR_SET_NO_NEW_PRIVS, 1)
-        if not in_namespaces:
-            missing.append("no landlock and no private root: the submission can read any file this user can")
-    elif not any("tcp" in layer for layer in landlock) and not in_namespaces:
-        missing.append("network not blocked (landlock ABI < 4 and no network namespace)")
-    layers.append("no_new_privs")
-    return layers, missing
+            self.why_none = f"this worker's cgroup could not be made: {error}"
+            return None
+        self.made.append(group)
+        return group
+
+    def report(self, limits, group):
+        """(layers, missing) for the isolation report: exactly how this worker's tree is contained."""
+        if group is None:
+            why = self.why_none or "none found"
+            return (["process tree killed by pidfd and swept (subreaper)"],
+                    [f"no cgroup ({why}): processes are limited per uid (RLIMIT_NPROC) and memory per process "
+                     f"(RLIMIT_AS) only"])
+        bounds = {"pids": f"pids.max {limits.processes}", "memory": f"memory {limits.memory_mb} MiB for the tree"}
+        layers = [f"{self.host.describe()} per worker: "
+                  f"{', '.join(bounds[c] for c in self.host.controllers)}; killed as a whole"]
+        unbounded = {"pids": "processes are limited per uid (RLIMIT_NPROC) only",
+                     "memory": "memory is limited per process (RLIMIT_AS) only"}
+        return layers, [f"no {c} cgroup: {unbounded[c]}" for c in cgroups.CONTROLLERS if c not in self.host.controllers]
+
+    def end(self, keeper, reaped=False):
+        """Kill the whole tree of `keeper` and remove its cgroup. Once `reaped`, its pid may belong to another
+        process already: only its cgroup, and the orphans it left us, are killed then."""
+        group = self.groups.pop(keeper, None)
+        if group is not None:
+            group.kill()
+            if group.remove():
+                self.made.remove(group)
+        elif not reaped:
+            sandbox.kill_tree(keeper)
+        sweep(set(self.groups), until=time.monotonic() + 1.0)
+
+    def end_all(self):
+        """Kill every tree, reap every child, remove every cgroup: nothing of ours outlives this process."""
+        keepers, self.groups = list(self.groups), {}
+        for group in self.made:
+            group.kill()
+        for keeper in keepers:  # not reaped yet: their pids are still theirs
+            sandbox.kill_tree(keeper)
+        sweep(set(), until=time.monotonic() + SWEEP_SECONDS)
+        for group in list(self.made):
+            if group.remove():
+                self.made.remove(group)
 
 
-def _progress_hook(sock, skip):
-    """Audit hook reporting which student module is loading, and refusing modules that killed an earlier worker."""
-    state = {"current": None, "active": True}
-
-    def hook(event, args):
-        if not state["active"] or event not in ("import", "exec"):
-            return
-        if event == "import":
-            name = args[0]
-        else:  # importlib (and the notebook loader) put the module in sys.modules before executing its code
-            name = next((k for k in reversed(list(sys.modules)) if k == PACKAGE or k.startswith(PACKAGE + ".")), None)
-        if not name or not (name == PACKAGE or name.startswith(PACKAGE + ".")):
-            return
-        if name != state["current"]:
-            state["current"] = name
-            state["active"] = False  # sending must not re-enter the hook
-            try:
-                wire.send(sock, {"kind": "progress", "module": name})
-            finally:
-                state["active"] = True
-        if name in skip:
-            raise ImportError(skip[name])
-
-    sys.addaudithook(hook)
-    return state
-
-
-def run_worker(sock, request):
-    """Load the submission, then answer questions until the grader closes the channel."""
-    from grader.submission.answering import answer
-    from grader.submission.loader import load_package
-
-    hook = _progress_hook(sock, request["skip"])
-    package = load_package(request["folder"], graded=request["graded"])
-    hook["active"] = False
-    wire.send(sock, {"kind": "loaded", "problems": package.problems, "notes": package.notes})
+def sweep(keep, until=None):
+    """SIGKILL and reap our children not in `keep` (orphans of killed trees are reparented to us, the subreaper);
+    one pass, or with `until` (a monotonic deadline) until none is left."""
+    pending = set()
     while True:
-        try:
-            body, _ = wire.read(sock)
-        except (wire.ChannelClosed, wire.BadFrame):
-            return
-        data, tensors = answer(body["question"], package.find_function)
-        try:
-            frame = wire.encode({"kind": "answer", "answer": data}, tensors)
-        except (TypeError, ValueError) as error:
-            frame = wire.encode({"kind": "answer", "answer": {"ok": False, "status": "invalid",
-                                                            "message": f"answer not sendable: {error}"}})
-        sock.sendall(frame)
-
-
-def _start_worker(request, sock_fd, out_fd, keeper_pid, in_namespaces):
-    sandbox.die_with_parent()
-    if os.getppid() != keeper_pid and not in_namespaces:  # the keeper died before we could follow it
-        os._exit(1)
-    os.setsid()
-    layers, missing = _isolate(request, in_namespaces)
-    null = os.open("/dev/null", os.O_RDONLY)
-    os.dup2(null, 0)
-    os.closerange(3, sock_fd)
-    os.closerange(sock_fd + 1, 65536)
-    os.chdir(request["work"])
-    os.environ.clear()
-    os.environ.update({"HOME": request["work"], "TMPDIR": request["work"], "PATH": "/usr/bin:/bin",
-                       "LANG": "C.UTF-8", "CUDA_VISIBLE_DEVICES": "", "OMP_NUM_THREADS": "1"})
-    import torch
-    torch.set_num_threads(1)  # workers answer small questions; one thread keeps parallel graders from thrashing
-    sock = socket.socket(fileno=sock_fd)
-    wire.send(sock, {"kind": "ready", "isolation": {"layers": layers, "missing": missing}})
-    run_worker(sock, request)
-
-
-def run_keeper(request, sock_fd, out_fd, use_namespaces):
-    """The worker's parent: start it, wait for it, then SIGKILL everything it left behind; exit with its status."""
-    try:
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the server's clean-up handler is not the keeper's to run
-        sandbox.die_with_parent()
-        sandbox.become_subreaper()
-        in_namespaces = False
-        if use_namespaces:
+        strays = sandbox.children_of(os.getpid()) - keep
+        for pid in strays:
+            sandbox.kill_quietly(pid)
+        pending |= strays
+        for pid in list(pending):  # only strays are reaped here: a keeper's exit status is the main loop's to read
             try:
-                sandbox.enter_namespaces()
-                in_namespaces = True
-            except OSError:
-                pass
-        keeper = os.getpid()
-        worker = os.fork()
-        if worker == 0:
-            try:
-                os.dup2(out_fd, 1)
-                os.dup2(out_fd, 2)  # from here on, a failure (ours or the student's) shows up in the grader's feedback
-                _start_worker(request, sock_fd, out_fd, keeper, in_namespaces)
-            except BaseException:  # noqa: BLE001
-                import traceback
-                traceback.print_exc()
-                sys.stderr.flush()
-                os._exit(70)
-            os._exit(0)
-        os.close(sock_fd)
-        os.close(out_fd)
-        code = 1
-        while True:
-            pid, status = os.waitpid(-1, 0)
-            if pid == worker:
-                code = 128 + os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status)
-                break
-        while True:  # orphans of the worker were reparented to us: kill them until none is left
-            for child in sandbox.children_of(keeper):
-                sandbox.kill_quietly(child)
-            try:
-                os.waitpid(-1, 0)
+                done, _ = os.waitpid(pid, os.WNOHANG)
             except ChildProcessError:
-                break
-    except BaseException:  # noqa: BLE001 — the keeper never runs Python's cleanup in a forked copy of the server
-        code = 1
-    os._exit(code)
+                done = pid
+            if done:
+                pending.discard(pid)
+        if until is None or (not strays and not pending) or time.monotonic() > until:
+            return
+        time.sleep(0.002)
 
-
-# ---- the fork server --------------------------------------------------------------------------------------------
 
 def serve_forks(control_fd, config):
-    """Fork one keeper per `spawn` request; answer `status` queries with a keeper's exit status."""
+    """Fork one keeper per `spawn` request; `kill` ends a worker's tree; `status` gives a keeper's exit status."""
     import numpy  # noqa: F401 — imported once here, shared copy-on-write by every worker
     import torch  # noqa: F401
     from grader.submission import answering, loader  # noqa: F401
@@ -195,7 +171,10 @@ def serve_forks(control_fd, config):
     except Exception:  # noqa: BLE001 — an optional speed-up
         pass
 
-    def leave(*_):  # the grader died: remove the staged modules, then go (keepers and workers follow: PDEATHSIG)
+    trees = Trees()
+
+    def leave(*_):  # the grader closed the channel or died: end every tree, remove the staged modules, go
+        trees.end_all()
         shutil.rmtree(config.get("stage") or "/nonexistent", ignore_errors=True)
         os._exit(0)
 
@@ -203,34 +182,62 @@ def serve_forks(control_fd, config):
     sandbox.prctl(sandbox.PR_SET_PDEATHSIG, signal.SIGTERM)
     sandbox.become_subreaper()
     control = socket.socket(fileno=control_fd)
-    keepers, finished = set(), {}
+    try:
+        _loop(control, trees, leave)
+    finally:  # a bug of ours must not leave a worker tree behind either
+        trees.end_all()
+
+
+def _loop(control, trees, leave):
+    finished = {}
     control.send(json.dumps({"ready": True, "pid": os.getpid()}).encode())
     while True:
         ready, _, _ = select.select([control], [], [], 0.2)
         for pid, status in sandbox.reap_all().items():
-            if pid in keepers:
-                keepers.discard(pid)
+            if pid in trees.groups:
                 finished[pid] = os.WTERMSIG(status) * -1 if os.WIFSIGNALED(status) else os.WEXITSTATUS(status)
-        for orphan in sandbox.children_of(os.getpid()) - keepers:
-            sandbox.kill_quietly(orphan)
+                trees.end(pid, reaped=True)  # the worker's leftovers die with their keeper, whatever they cleared
+        sweep(set(trees.groups))
         if not ready:
             continue
-        message, fds, _, _ = socket.recv_fds(control, 1 << 20, 2)
+        message, fds, _, _ = socket.recv_fds(control, 1 << 16, 2)
         if not message:  # the grader closed the channel (or exited): same as its death
             leave()
-        request = json.loads(message)
-        if request["op"] == "spawn":
-            pid = os.fork()
-            if pid == 0:
-                control.close()
-                run_keeper(request, fds[0], fds[1], config["namespaces"] and request.get("namespaces", True))
+        try:
+            request = json.loads(message)
+            op = request.get("op") if isinstance(request, dict) else None
+            if op == "spawn":
+                reply = _spawn(valid_spawn(request), fds, trees, control)
+            elif op == "kill" and type(request.get("pid")) is int:
+                if request["pid"] in trees.groups:
+                    trees.end(request["pid"])
+                finished.pop(request["pid"], None)
+                reply = {"killed": True}
+            elif op == "status" and type(request.get("pid")) is int:
+                reply = {"status": finished.pop(request["pid"], None), "running": request["pid"] in trees.groups}
+            else:
+                raise ValueError(f"unknown request {str(op)[:40]!r}")
+        except (ValueError, OSError) as error:  # a bad request, or no fork possible right now
+            reply = {"error": str(error)[:300]}
+        finally:
             for fd in fds:
                 os.close(fd)
-            keepers.add(pid)
-            control.send(json.dumps({"pid": pid}).encode())
-        elif request["op"] == "status":
-            control.send(json.dumps({"status": finished.pop(request["pid"], None),
-                                     "running": request["pid"] in keepers}).encode())
+        control.send(json.dumps(reply).encode())
+
+
+def _spawn(request, fds, trees, control):
+    if len(fds) != 2:
+        raise ValueError("a spawn request passes exactly two descriptors (channel, output)")
+    limits = sandbox.Limits(**request["limits"])
+    group = trees.create(limits)
+    layers, missing = trees.report(limits, group)
+    request = {**request, "tree": {"layers": layers, "missing": missing}}
+    pid = os.fork()
+    if pid == 0:
+        control.close()
+        run_keeper(request, fds[0], fds[1], group)
+    trees.groups[pid] = group
+    return {"pid": pid}
 
 
 def main():

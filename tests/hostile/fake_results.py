@@ -1,5 +1,5 @@
 """At import, write a results file and edit the class gradebook; then answer wrongly."""
-# attack: {"module": "counting", "task": "conv_output_size", "status": ["failed"], "sibling": "count_params", "check": "gradebook"}
+# attack: {"module": "counting", "task": "conv_output_size", "status": ["failed"], "sibling": "count_params", "check": "gradebook", "isolation": true}
 import json
 import os
 

@@ -1,5 +1,5 @@
 """SIGKILL the parent process and its process group (where visible), then its own group; then answer wrongly."""
-# attack: {"module": "counting", "task": "conv_output_size", "status": ["crashed", "error", "failed"], "sibling": "count_params"}
+# attack: {"module": "counting", "task": "conv_output_size", "status": ["crashed", "error", "failed"], "sibling": "count_params", "isolation": true}
 import os
 import signal
 

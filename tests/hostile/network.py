@@ -1,5 +1,5 @@
 """Connect to the test's loopback port and report the question there (an exfiltration channel)."""
-# attack: {"module": "counting", "task": "conv_output_size", "status": ["error"], "sibling": "count_params", "check": "no_connection"}
+# attack: {"module": "counting", "task": "conv_output_size", "status": ["error"], "sibling": "count_params", "check": "no_connection", "isolation": true}
 import socket
 
 

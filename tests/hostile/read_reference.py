@@ -1,5 +1,5 @@
 """Import the reference solutions, or read them from the kit folder, and answer with them."""
-# attack: {"module": "counting", "task": "conv_output_size", "status": ["error"], "sibling": "count_params", "check": "fs_isolated"}
+# attack: {"module": "counting", "task": "conv_output_size", "status": ["error"], "sibling": "count_params", "check": "fs_isolated", "isolation": true}
 import importlib
 import pathlib
 

@@ -1,6 +1,5 @@
 """The sandboxed backend grades like the in-process one, keeps to its time budget, and reports its isolation."""
 import json
-import os
 import subprocess
 import sys
 import time
@@ -53,20 +52,6 @@ def test_a_hung_submission_stops_at_its_budget_and_each_function_hangs_only_once
     assert first.status == again.status == second.status == third.status == "timeout"
     assert "timed out after 1 s in conv_output_size" in first.message
     assert "budget" in third.message
-
-
-def test_the_isolation_report_names_its_layers_and_gaps(tmp_path):
-    with WorkerSubmission(build_submission(tmp_path / "submission"), timeout=30) as submission:
-        isolation = submission.isolation
-    assert isolation["layers"] and isinstance(isolation["missing"], list)
-    layers = " ".join(isolation["layers"])
-    assert "RLIMIT_AS" in layers and "child subreaper" in layers
-    # the kernel does not count root's processes: a grader running as root must say there is no process limit
-    assert ("RLIMIT_NPROC" in layers) == (os.geteuid() != 0)
-    assert any("RLIMIT_NPROC" in gap for gap in isolation["missing"]) == (os.geteuid() == 0)
-    if not isolation["missing"]:  # nothing reported missing: the filesystem and the network are both closed
-        assert ("landlock-fs" in layers or "private root" in layers)
-        assert ("namespaces" in layers or "landlock-tcp" in layers)
 
 
 def test_grade_command_writes_the_report_for_a_single_file(tmp_path):
