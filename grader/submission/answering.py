@@ -1,6 +1,6 @@
 """Answer one plain-data question by running the student's function; runs wherever the student's code lives.
 
-Imports only the standard library, torch and grader.netspec, so the sandboxed worker can run it. Every value
+Imports only the standard library, torch, grader.netspec and grader.spec (via binding), so the sandboxed worker can run it. Every value
 leaves here as plain data: a return value of any other type (an int subclass, a numpy scalar, a tensor) is
 refused as `invalid`, with a hint, rather than converted.
 """
@@ -13,12 +13,17 @@ import torch
 from torch import nn
 
 from grader import netspec
+from grader.submission import binding
 
 OUTPUT_LIMIT = 2000  # characters of the student's prints kept with an answer
 
 
 class MissingFunction(Exception):
-    """The submission has no such function (or the file holding it would not load)."""
+    """The submission has no such function."""
+
+
+class UnreadableSource(MissingFunction):
+    """The file that would hold the function is there but could not be read (syntax error, not a notebook, ...)."""
 
 
 class InvalidAnswer(Exception):
@@ -60,14 +65,14 @@ def _short_traceback(error):
 def _run(question, function):
     kind = question["kind"]
     if kind == "call":
-        return to_plain(function(*question["args"])), {}
+        return to_plain(binding.call(function, question["function"], question["args"])), {}
     if kind == "measure":
         model = netspec.build_filled(question["net"]).eval()  # eval: BatchNorm1d must accept a batch of 1
         shape = question.get("input_shape")
-        result = function(model) if shape is None else function(model, tuple(shape))
+        result = binding.call(function, question["function"], [model] if shape is None else [model, tuple(shape)])
         return to_plain(result), {}
     if kind == "describe":
-        model = netspec.construct(function, question["kwargs"])
+        model = netspec.construct(binding.bound(function, question["function"], question["kwargs"]), {})
         if not isinstance(model, nn.Module):
             raise InvalidAnswer(f"returned {_hint(model)}, not an nn.Module such as nn.Sequential")
         description, output = netspec.describe_module(model, question["input_shape"], question["seed"])
@@ -85,10 +90,14 @@ def answer(question, find_function):
             warnings.simplefilter("ignore")  # a student's warnings never cost points
             value, tensors = _run(question, function)
         data = {"ok": True, "value": value}
+    except UnreadableSource as error:
+        data, tensors = {"ok": False, "status": "unreadable", "message": str(error)}, {}
     except MissingFunction as error:
         data, tensors = {"ok": False, "status": "missing", "message": str(error)}, {}
     except NotImplementedError:
         data, tensors = {"ok": False, "status": "not_implemented", "message": "not implemented yet"}, {}
+    except binding.CannotBind as error:  # the student's signature cannot take the assignment's call
+        data, tensors = {"ok": False, "status": "error", "message": str(error)}, {}
     except InvalidAnswer as error:
         data, tensors = {"ok": False, "status": "invalid", "message": str(error)}, {}
     except MemoryError:

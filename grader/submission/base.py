@@ -45,6 +45,8 @@ class Submission(Protocol):
 
     def problems(self) -> dict: ...  # module -> why it could not be loaded (plain text)
 
-    def notes(self) -> list: ...  # warnings about the submission (duplicate definitions, failed imports)
+    def notes(self) -> list: ...  # warnings about the submission as a whole (which copy of a function is graded)
+
+    def sources(self) -> list: ...  # every file once: {file, module, status, gave, why, notes} (plain data)
 
     def close(self) -> None: ...

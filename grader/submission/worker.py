@@ -163,6 +163,7 @@ class WorkerSubmission:
         self._options = {"namespaces": namespaces, "landlock": landlock, "hidden": [str(h) for h in hidden]}
         self._spent, self._worker, self._poisoned = 0.0, None, {}
         self._skip, self._load_problems, self._problems, self._start_error = {}, {}, {}, None
+        self._sources = []
         self.isolation = {}
         self._start()
         if not self.isolation:
@@ -177,6 +178,9 @@ class WorkerSubmission:
 
     def notes(self):
         return list(self._notes)
+
+    def sources(self):
+        return [dict(source) for source in self._sources]
 
     def ask(self, question):
         function = str(question.get("function"))
@@ -277,6 +281,7 @@ class WorkerSubmission:
                     elif kind == "loaded" and _plain_problems(body):
                         self._problems = {k: v[:2000] for k, v in body["problems"].items()}
                         self._notes += [note[:500] for note in body["notes"][:20]]
+                        self._sources = _plain_sources(body.get("sources"))
                         self._spent += time.monotonic() - started
                         self._worker = worker
                         return worker
@@ -315,3 +320,18 @@ def _plain_problems(body):
     problems, notes = body.get("problems"), body.get("notes")
     return (isinstance(problems, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in problems.items())
             and isinstance(notes, list) and all(isinstance(n, str) for n in notes))
+
+
+def _plain_sources(value):
+    """The worker's list of files as plain text (capped): anything of another shape is dropped, not trusted."""
+    def text(item, limit=2000):
+        return item[:limit] if isinstance(item, str) else ""
+    if not isinstance(value, list):
+        return []
+    return [{"file": text(s.get("file"), 300), "module": text(s.get("module"), 300), "status": text(s.get("status"), 20),
+             "gave": [text(n, 100) for n in s.get("gave", [])[:20] if isinstance(n, str)]
+             if isinstance(s.get("gave"), list) else [],
+             "why": text(s.get("why")),
+             "notes": [text(n, 500) for n in s.get("notes", [])[:20] if isinstance(n, str)]
+             if isinstance(s.get("notes"), list) else []}
+            for s in value[:100] if isinstance(s, dict)]

@@ -101,7 +101,8 @@ def run_worker(sock, request):
     hook = _progress_hook(sock, request["skip"])
     package = load_package(request["folder"])
     hook["active"] = False
-    wire.send(sock, {"kind": "loaded", "problems": package.problems, "notes": package.notes})
+    wire.send(sock, {"kind": "loaded", "problems": package.problems, "notes": package.notes,
+                     "sources": package.sources})
     while True:
         try:
             body, _ = wire.read(sock)
