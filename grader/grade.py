@@ -46,7 +46,7 @@ def note_loading(report, submission):
     return report
 
 
-TRAINING_OFF = "training switched off (--no-train)"
+TRAINING_OFF = "training switched off by --no-train"
 
 
 def note_not_graded(report, tasks, why=TRAINING_OFF):

@@ -198,8 +198,9 @@ def load_package(folder, extra_sources=None, guard=nullcontext, graded=None):
     order = sorted(answers, key=lambda p: (p.stem not in graded, list(graded).index(p.stem) if p.stem in graded else 0,
                                            p.name))
     for path in order + [Path(origin) for _, origin in texts.values()] + [p for p in files if p.suffix == ".ipynb"]:
-        key = next((name for name, (_, origin) in texts.items() if Path(origin) == path), None) \
-            or _key_for(path, set(loading.records))
+        key = next((name for name, (_, origin) in texts.items() if Path(origin) == path), None)
+        imported = loading.records.get(module_name(path.stem) or "")  # a sibling's import read it already
+        key = key or (imported.key if imported and imported.file == path.name else _key_for(path, set(loading.records)))
         if key != path.stem or path.suffix != ".py":
             loading.imports.registered[key] = path
         loading.load(key, path.name, guard)
@@ -208,7 +209,7 @@ def load_package(folder, extra_sources=None, guard=nullcontext, graded=None):
                                                              "tests, conftest, setup and __main__ files are never "
                                                              "answers, so it is not read")
     modules = {name: None for name in graded} | loading.modules
-    records = list(loading.records.values())
+    records = sorted(loading.records.values(), key=lambda r: ("/" in r.file, r.file.lower()))
     notes = []
     chosen = _choose(records, modules, graded, notes)
     return LoadedPackage(root, records, modules, graded, chosen, notes, single_file=not whole_folder or

@@ -197,7 +197,7 @@ def run(source, module, graded_names):
     for filename, text in source.cells.items():  # so tracebacks show the student's line, notebooks included
         if not Path(filename).is_file():
             linecache.cache[filename] = (len(text), None, [line + "\n" for line in text.split("\n")], filename)
-    defined, failed_imports, flags = {}, {}, 0
+    defined, failed_imports, flags, notes = {}, {}, 0, []  # notes: text, or the key of a failed import's note
     for definition in source.definitions:
         code = compile(ast.Module(body=[definition.node], type_ignores=[]), definition.filename, "exec",
                        flags=flags, dont_inherit=True)
@@ -208,17 +208,23 @@ def run(source, module, graded_names):
             exec(code, module.__dict__)  # noqa: S102 — a definition from the student's file, never a top-level call
         except (Exception, SystemExit) as error:  # noqa: BLE001 — one failing import or def must not stop the rest
             why = f"{type(error).__name__}: {error}"[:200]
-            if isinstance(definition.node, (ast.Import, ast.ImportFrom)):
-                failed_imports.setdefault((definition.text, why), ([], definition.node))[0].append(definition.where)
+            if isinstance(definition.node, (ast.Import, ast.ImportFrom)):  # one note for all its places
+                key = (definition.text, why)
+                if key not in failed_imports:
+                    notes.append(key)
+                failed_imports.setdefault(key, ([], definition.node))[0].append(definition.where)
             else:
-                source.notes.append(f"{definition.where}: `{definition.text}` failed ({why}); "
-                                    f"{', '.join(definition.names)} is not defined")
+                notes.append(f"{definition.where}: `{definition.text}` failed ({why}); "
+                             f"{', '.join(definition.names)} is not defined")
             continue
         defined.update({name: definition for name in definition.names if name in graded_names})
-    for (text, why), (places, node) in failed_imports.items():
-        used = ", ".join(sorted({alias.split(".")[0] for alias in _bound_by(node)})) or "it"
-        source.notes.append(f"{' and '.join(places)}: `{text}` failed ({why}); this costs points only if a graded "
-                            f"function uses {used}")
+    for note in notes:
+        if isinstance(note, tuple):
+            (text, why), (places, node) = note, failed_imports[note]
+            used = ", ".join(sorted({alias.split(".")[0] for alias in _bound_by(node)})) or "it"
+            note = (f"{' and '.join(places)}: `{text}` failed ({why}); this costs points only if a graded function "
+                    f"uses {used}")
+        source.notes.append(note)
     return defined
 
 

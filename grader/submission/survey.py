@@ -49,17 +49,13 @@ def module_of_file(stem, modules):
     return next((m for m in modules if m in runs or m == letters), None)
 
 
-def _classes(source):
-    return [d.node for d in source.definitions if isinstance(d.node, ast.ClassDef)]
-
-
 def _functions(source):
     return [d for d in source.definitions if isinstance(d.node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))]
 
 
 def _top_level_nets(source, stem):
     """(builder it stands for, Definition) for each dropped `X = nn.Sequential(...)` / `X = SomeNet(...)`."""
-    classes = {c.name for c in _classes(source)}
+    classes = {d.node.name for d in source.definitions if isinstance(d.node, ast.ClassDef)}
     found = []
     for statement in source.dropped:
         node = statement.node
@@ -93,15 +89,16 @@ def hints(record, missing):
         for name in (n for n in missing if n not in said and is_near(definition.node.name, n)):
             if isinstance(definition.node, ast.ClassDef):
                 said[name] = (f"defines class {definition.node.name}{_edition_of_class(definition.node)}, not the "
-                              f"function {name}", f"this assignment ({spec.EDITION}) calls a function: add "
-                              f"`def {contract_text(name)}:` returning the network")
+                              f"function {name}", f"this assignment follows {spec.EDITION}, which calls a function: "
+                              f"add `def {contract_text(name)}:` returning the network")
             else:
                 said[name] = (f"defines {definition.node.name} ({definition.where}), not {name}",
                               f"names are case-sensitive: rename it to {name}")
-    for node in _classes(source):
+    for definition in (d for d in source.definitions if isinstance(d.node, ast.ClassDef)):
+        node, cell = definition.node, f"cell {definition.cell}, " if definition.cell is not None else ""
         for method in (n for n in node.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))):
             if method.name in missing and method.name not in said:
-                said[method.name] = (f"has {method.name} as a method of class {node.name} (line {method.lineno})",
+                said[method.name] = (f"has {method.name} as a method of class {node.name} ({cell}line {method.lineno})",
                                      f"the grader calls top-level functions: move it out of the class as "
                                      f"`def {contract_text(method.name)}:`")
     for wanted, statement in _top_level_nets(source, record.stem):
@@ -121,8 +118,9 @@ def explain_missing(name, home, records, single_file):
             return "unreadable", (f"{record.file} could not be read, so {name} was not graded (the reason is under "
                                   f"{record.file} in the list of files)")
         if record.source is not None and name in record.source.lost:
-            return "unreadable", (f"{record.file} has a syntax error where {name} is defined ({record.source.lost[name]}"
-                                  f"): fix it and {name} is graded")
+            line = record.source.lost[name].split(":")[0]  # "line 12" or "cell 3, line 4": the note says the rest
+            return "unreadable", (f"{record.file} has a syntax error where {name} is defined ({line}; see the note "
+                                  f"under {record.file}): fix it and {name} is graded")
     for record in records:
         said = hints(record, (name,))
         if name in said:
