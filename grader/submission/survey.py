@@ -85,6 +85,13 @@ def hints(record, missing):
     source, said = record.source, {}
     if source is None:
         return said
+    for definition in (d for d in source.definitions if isinstance(d.node, ast.ClassDef)):
+        node, cell = definition.node, f"cell {definition.cell}, " if definition.cell is not None else ""
+        for method in (n for n in node.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))):
+            if method.name in missing and method.name not in said:
+                said[method.name] = (f"has {method.name} as a method of class {node.name} ({cell}line {method.lineno})",
+                                     f"the grader calls top-level functions: move it out of the class as "
+                                     f"`def {contract_text(method.name)}:`")
     for definition in _functions(source):
         for name in (n for n in missing if n not in said and is_near(definition.node.name, n)):
             if isinstance(definition.node, ast.ClassDef):
@@ -94,13 +101,6 @@ def hints(record, missing):
             else:
                 said[name] = (f"defines {definition.node.name} ({definition.where}), not {name}",
                               f"names are case-sensitive: rename it to {name}")
-    for definition in (d for d in source.definitions if isinstance(d.node, ast.ClassDef)):
-        node, cell = definition.node, f"cell {definition.cell}, " if definition.cell is not None else ""
-        for method in (n for n in node.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))):
-            if method.name in missing and method.name not in said:
-                said[method.name] = (f"has {method.name} as a method of class {node.name} ({cell}line {method.lineno})",
-                                     f"the grader calls top-level functions: move it out of the class as "
-                                     f"`def {contract_text(method.name)}:`")
     for wanted, statement in _top_level_nets(source, record.stem):
         if wanted in missing and wanted not in said:
             said[wanted] = (f"builds the network at the top level ({statement.where}: `{statement.text}`) but "
