@@ -1,5 +1,5 @@
 """What a released notebook's last cell calls: grade the notebook's own functions in place and print the table."""
-from grader.spec import MODULES, TASKS
+from grader.spec import MODULES, TASKS, TRAINING_TASKS
 
 
 def grade_namespace(namespace, assignment=None, timeout=60.0):
@@ -7,14 +7,16 @@ def grade_namespace(namespace, assignment=None, timeout=60.0):
     if assignment is not None and assignment not in MODULES:
         raise ValueError(f"unknown assignment {assignment!r}; use one of {', '.join(MODULES)}")
     # imported here, not at the top: the grader reads this module's import from notebooks it grades
-    from grader.grade import grade
+    from grader.grade import grade, note_not_graded
     from grader.submission.namespace import NamespaceSubmission
     tasks = [task for task in TASKS if assignment in (None, task.module)]
     submission = NamespaceSubmission(namespace, name=f"this notebook ({assignment or 'all tasks'})", timeout=timeout)
     try:
-        return grade(submission, tasks=tasks)
+        report = grade(submission, tasks=tasks)
     finally:
         submission.close()
+    training = [task for task in TRAINING_TASKS if assignment in (None, task.module)]
+    return note_not_graded(report, training, "training runs under pytest: pytest --submission assignments/notebooks")
 
 
 def check(namespace, assignment=None, timeout=60.0):
