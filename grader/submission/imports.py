@@ -54,6 +54,7 @@ class SubmissionImports(importlib.abc.MetaPathFinder):
     def __init__(self, root, package, read):
         self.root, self.package, self.read = Path(root), package, read
         self.registered = {}  # module key -> file: notebooks, files whose names are not identifiers, texts
+        self.created = set()  # every module name this finder gave a spec for (what unloading removes)
         self.siblings = sibling_names(root)
         self.builtins = dict(builtins.__dict__, __import__=self._import)
 
@@ -93,6 +94,7 @@ class SubmissionImports(importlib.abc.MetaPathFinder):
         return None  # and since `assignments` has an empty __path__, no other finder finds it either
 
     def _spec(self, fullname, path, package):
+        self.created.add(fullname)
         spec = importlib.machinery.ModuleSpec(fullname, _Loader(self, path), origin=str(path) if path else None,
                                               is_package=package)
         spec.has_location = path is not None

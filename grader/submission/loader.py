@@ -63,17 +63,20 @@ class LoadedPackage:
 
 
 def _forget_package():
-    for key in [k for k in sys.modules if k == PACKAGE or k.startswith(PACKAGE + ".")]:
-        del sys.modules[key]
+    imports = getattr(sys.modules.get(PACKAGE), "__submission_imports__", None)
+    if imports is not None:  # the modules our finder made: no scan of the thousands torch registers
+        names = {PACKAGE} | {name for name in imports.created if name.startswith(PACKAGE + ".")}
+        imports.uninstall()
+    else:
+        names = [k for k in sys.modules if k == PACKAGE or k.startswith(PACKAGE + ".")]
+    for key in names:
+        sys.modules.pop(key, None)
 
 
 def unload(root):
     """Drop `assignments`, its modules and its import rule if `root` (the package a load made) is still there."""
     if root is not None and sys.modules.get(PACKAGE) is root:
         _forget_package()
-        imports = root.__dict__.get("__submission_imports__")
-        if imports is not None:
-            imports.uninstall()
 
 
 def _submission_files(path):

@@ -136,7 +136,9 @@ def note_syntax_errors(source, skipped, text, graded_names, where=""):
 
 
 def mentions(text, graded_names):
-    return tuple(name for name in graded_names if re.search(rf"def\s+{name}\s*\(", text))
+    """The graded names with a `def name(` somewhere in `text` (read from the raw text: works on broken files)."""
+    found = set(re.findall(r"def\s+([A-Za-z_]\w*)\s*\(", text))
+    return tuple(name for name in graded_names if name in found)
 
 
 def read_python(path, graded_names=()):
@@ -188,7 +190,7 @@ def _bound_by(node):
 
 
 def run(source, module, graded_names):
-    """Run `source`'s definitions one by one in `module`; -> {graded name: the Definition that bound it}.
+    """Run `source`'s definitions in order in `module`, each able to fail alone; -> {graded name: its Definition}.
 
     A definition that raises is a note (a failed import: one note for all its places, saying that it costs points
     only where a graded function uses the name). KeyboardInterrupt and the grader's own time limits
@@ -197,27 +199,25 @@ def run(source, module, graded_names):
     for filename, text in source.cells.items():  # so tracebacks show the student's line, notebooks included
         if not Path(filename).is_file():
             linecache.cache[filename] = (len(text), None, [line + "\n" for line in text.split("\n")], filename)
-    defined, failed_imports, flags, notes = {}, {}, 0, []  # notes: text, or the key of a failed import's note
-    for definition in source.definitions:
-        code = compile(ast.Module(body=[definition.node], type_ignores=[]), definition.filename, "exec",
-                       flags=flags, dont_inherit=True)
-        if isinstance(definition.node, ast.ImportFrom) and definition.node.module == "__future__":
-            flags |= sum(_FUTURE_FLAGS.get(alias.name, 0) for alias in definition.node.names)
-        _be_latest(module.__name__)
-        try:
-            exec(code, module.__dict__)  # noqa: S102 — a definition from the student's file, never a top-level call
-        except (Exception, SystemExit) as error:  # noqa: BLE001 — one failing import or def must not stop the rest
-            why = f"{type(error).__name__}: {error}"[:200]
-            if isinstance(definition.node, (ast.Import, ast.ImportFrom)):  # one note for all its places
-                key = (definition.text, why)
-                if key not in failed_imports:
-                    notes.append(key)
-                failed_imports.setdefault(key, ([], definition.node))[0].append(definition.where)
-            else:
-                notes.append(f"{definition.where}: `{definition.text}` failed ({why}); "
-                             f"{', '.join(definition.names)} is not defined")
-            continue
-        defined.update({name: definition for name in definition.names if name in graded_names})
+    defined, failed_imports, notes, flags = {}, {}, [], 0  # notes: text, or the key of a failed import's note
+    for group in _groups(source.definitions):
+        rest = group
+        while rest:
+            ran, error = _run_together(rest, module, flags)
+            for definition in rest[:ran]:
+                defined.update({name: definition for name in definition.names if name in graded_names})
+            if error is not None:
+                definition, why = rest[ran], f"{type(error).__name__}: {error}"[:200]
+                if isinstance(definition.node, (ast.Import, ast.ImportFrom)):  # one note for all its places
+                    key = (definition.text, why)
+                    notes += [] if key in failed_imports else [key]
+                    failed_imports.setdefault(key, ([], definition.node))[0].append(definition.where)
+                else:
+                    notes.append(f"{definition.where}: `{definition.text}` failed ({why}); "
+                                 f"{', '.join(definition.names)} is not defined")
+                ran += 1
+            rest = rest[ran:]
+        flags |= _future_flags(group)
     for note in notes:
         if isinstance(note, tuple):
             (text, why), (places, node) = note, failed_imports[note]
@@ -226,6 +226,53 @@ def run(source, module, graded_names):
                     f"uses {used}")
         source.notes.append(note)
     return defined
+
+
+def _is_import(definition):
+    return isinstance(definition.node, (ast.Import, ast.ImportFrom))
+
+
+def _future_flags(group):
+    return sum(_FUTURE_FLAGS.get(alias.name, 0) for d in group if isinstance(d.node, ast.ImportFrom)
+               and d.node.module == "__future__" for alias in d.node.names)
+
+
+def _groups(definitions):
+    """Runs of definitions compiled and run as one piece (a file costs one compile, not one per def): same file or
+    cell, and every import alone — it may read a sibling file, and `from __future__` changes how the rest compiles."""
+    group = []
+    for definition in definitions:
+        if group and (definition.filename != group[-1].filename or _is_import(definition) or _is_import(group[-1])):
+            yield group
+            group = []
+        group.append(definition)
+    if group:
+        yield group
+
+
+def _run_together(group, module, flags):
+    """Run the start of `group` as one code object; -> (how many statements ran to their end, the error of the
+    statement after them, or None). The caller goes on with the rest."""
+    try:
+        code = compile(ast.Module(body=[d.node for d in group], type_ignores=[]), group[0].filename, "exec",
+                       flags=flags, dont_inherit=True)
+    except (SyntaxError, ValueError) as error:  # valid alone but not together, or not at all: one at a time
+        return (0, error) if len(group) == 1 else _run_together(group[:1], module, flags)
+    _be_latest(module.__name__)
+    try:
+        exec(code, module.__dict__)  # noqa: S102 — definitions from the student's file, never a top-level call
+    except (Exception, SystemExit) as error:  # noqa: BLE001 — one failing import or def must not stop the rest
+        return _statement_at(error, code, group), error
+    return len(group), None
+
+
+def _statement_at(error, code, group):
+    """Index in `group` of the statement that raised `error` (found by its line in `code`'s frame)."""
+    trace = error.__traceback__
+    while trace is not None and trace.tb_frame.f_code is not code:
+        trace = trace.tb_next
+    line = trace.tb_lineno if trace is not None else group[0].line
+    return next((i for i, d in enumerate(group) if d.line <= line <= (d.node.end_lineno or d.line)), 0)
 
 
 def _be_latest(name):
