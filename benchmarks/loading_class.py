@@ -5,9 +5,10 @@
 Each student hands in the reference solutions in the book's style: four notebooks (pip and magic cells, d2l
 imports, the functions, a shape-printing loop, a training cell) or four .py files (the functions, then top-level
 code that loads on both versions: a print and a shape loop over a small network — the old loader runs it, the
-new one skips it — and, for the loader's own cost, the same files without it). Both versions load the same class (`load_package`, in process, as the sandboxed worker does),
-interleaved, in child processes that import torch first and write no bytecode cache (graded copies are always
-fresh); the ratio after/before is printed per kind (goal ≤ 1.2).
+new one skips it — and, for the loader's own cost, the same files without it). Both versions load the same class
+(`load_package`, in process, as the sandboxed worker does), interleaved, in child processes that import torch
+first and write no bytecode cache (graded copies are always fresh); the ratio after/before is printed per kind
+(goal ≤ 1.2).
 """
 import argparse
 import ast
@@ -54,7 +55,8 @@ def _notebook(module, path):
     cells = [v4.new_markdown_cell(f"# {module}"), v4.new_code_cell("!pip install d2l==2.0.0\n%matplotlib inline"),
              v4.new_code_cell("import torch\nfrom torch import nn\nfrom d2l import torch as d2l")]
     cells += [v4.new_code_cell(text) for text in _functions(module)]
-    cells += [v4.new_code_cell("X = torch.randn(1, 1, 224, 224)\nfor layer in net:\n    X = layer(X)\n    print(X.shape)"),
+    cells += [v4.new_code_cell("X = torch.randn(1, 1, 224, 224)\nfor layer in net:\n    X = layer(X)\n"
+                               "    print(X.shape)"),
               v4.new_code_cell("d2l.train_ch6(net, train_iter, test_iter, 10, 0.05, d2l.try_gpu())")]
     nbformat.write(v4.new_notebook(cells=cells), str(path))
 

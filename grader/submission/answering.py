@@ -1,8 +1,8 @@
 """Answer one plain-data question by running the student's function; runs wherever the student's code lives.
 
-Imports only the standard library, torch, grader.netspec and grader.spec (via binding), so the sandboxed worker can run it. Every value
-leaves here as plain data: a return value of any other type (an int subclass, a numpy scalar, a tensor) is
-refused as `invalid`, with a hint, rather than converted.
+Imports only the standard library, torch, grader.netspec and grader.spec (via binding), so the sandboxed worker
+can run it. Every value leaves here as plain data: a return value of any other type (an int subclass, a numpy
+scalar, a tensor) is refused as `invalid`, with a hint, rather than converted.
 """
 import io
 import traceback

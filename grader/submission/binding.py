@@ -1,4 +1,4 @@
-"""Bind the grader's call to the student's own signature, as Python would for the book's code: names first, then positions.
+"""Bind the grader's call to the student's signature, as Python would for the book's code: names first, then positions.
 
 The grader asks with the assignment's parameter names (`grader.spec.SIGNATURES`). A student's parameter takes a
 value by its name, or by a known alias (`stride` for `strides`, `arch` for `conv_arch`: `grader.spec.ALIASES`);

@@ -159,8 +159,10 @@ class _Loading:
         except BaseException as error:  # noqa: BLE001 — a time limit, an exit in a class body, a skipped module...
             sys.modules.pop(full, None)
             self.modules[key] = None
-            if record.status != "unreadable":
-                record.status, record.problem = "unreadable", f"{file} could not be read: {_short_traceback(error)}"
+            if record.status != "unreadable":  # (a worker's refusal of a file that killed it reads "loading x.py ...")
+                why = str(error) if type(error) is ImportError and str(error).startswith("loading ") \
+                    else _short_traceback(error)
+                record.status, record.problem = "unreadable", f"{file} could not be read: {why}"
 
 
 def _relative(path, root):

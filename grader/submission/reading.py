@@ -96,7 +96,8 @@ def parse(text, filename, flags=0):
     lines, skipped = list(original), []
     while True:
         try:
-            return compile("\n".join(lines), filename, "exec", flags=flags | ast.PyCF_ONLY_AST, dont_inherit=True), skipped
+            tree = compile("\n".join(lines), filename, "exec", flags=flags | ast.PyCF_ONLY_AST, dont_inherit=True)
+            return tree, skipped
         except SyntaxError as error:
             at = min(max(error.lineno or 1, 1), len(lines))
             start = next((n for n in range(at, 0, -1) if _starts_statement(lines[n - 1])), 1)
@@ -178,7 +179,7 @@ def read_text(path, text, graded_names=()):
 
 def note_duplicates(source, graded_names):
     for name in graded_names:
-        defs = [d for d in source.definitions if name in d.names and not isinstance(d.node, (ast.Import, ast.ImportFrom))]
+        defs = [d for d in source.definitions if name in d.names and not _is_import(d)]
         if len(defs) > 1:
             places = ", ".join(d.where for d in defs[:-1]) + f" and {defs[-1].where}"
             source.notes.append(f"{name} is defined {len(defs)} times ({places}); the last one is graded, as when "

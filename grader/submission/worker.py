@@ -328,7 +328,8 @@ def _plain_sources(value):
         return item[:limit] if isinstance(item, str) else ""
     if not isinstance(value, list):
         return []
-    return [{"file": text(s.get("file"), 300), "module": text(s.get("module"), 300), "status": text(s.get("status"), 20),
+    return [{"file": text(s.get("file"), 300), "module": text(s.get("module"), 300),
+             "status": text(s.get("status"), 20),
              "gave": [text(n, 100) for n in s.get("gave", [])[:20] if isinstance(n, str)]
              if isinstance(s.get("gave"), list) else [],
              "why": text(s.get("why")),

@@ -71,7 +71,8 @@ EXPECTED = {
     # the book's shape for AlexNet and NiN: a top-level `net = nn.Sequential(...)`
     "top_level_net": {"nin_block": PASSED,
                       "alexnet": ("missing", 0, r"^alexnet\.py builds the network at the top level \(line 5: `net = "
-                                  r"nn\.Sequential\(`\) but defines no alexnet; top-level code never runs when grading: "
+                                  r"nn\.Sequential\(`\) but defines no alexnet; top-level code never runs when "
+                                  r"grading: "
                                   r"write `def alexnet\(in_channels=1, num_classes=10, input_size=224, dropout=0\.5\):` "
                                   r"and return that network from it"),
                       "nin": ("missing", 0, r"^nin\.py builds the network at the top level \(line 14")},
@@ -79,7 +80,8 @@ EXPECTED = {
     "messy_notebook": {"conv_output_size": PASSED, "vgg_block": PASSED, "nin": PASSED,
                        "nin_block": ("missing", 0, r"^作业7\.ipynb has nin_block as a method of class NiN \(cell 10, "
                                      r"line 12\)"),
-                       "alexnet": ("missing", 0, r"^作业7\.ipynb builds the network at the top level \(cell 5, line 1:")},
+                       "alexnet": ("missing", 0, r"^作业7\.ipynb builds the network at the top level \(cell 5, "
+                                   r"line 1:")},
 }
 
 

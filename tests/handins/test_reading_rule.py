@@ -90,7 +90,8 @@ def test_a_notebook_runs_exactly_the_same_statements(tmp_path):
 
 def test_a_syntax_error_costs_only_its_statement_in_a_py_file(tmp_path):
     (tmp_path / "vgg.py").write_text("from torch import nn\n\ndef helper(x:\n    return x\n\n"
-                                     "def vgg_block(num_convs, in_channels, out_channels):\n    return nn.Sequential()\n")
+                                     "def vgg_block(num_convs, in_channels, out_channels):\n"
+                                     "    return nn.Sequential()\n")
     package, _ = _load(tmp_path)
     try:
         assert package.find_function("vgg_block")(1, 1, 1) is not None
@@ -105,7 +106,8 @@ def test_sibling_and_relative_imports_read_the_students_files_by_the_same_rule(t
     (tmp_path / "d2l.py").write_text("ran = []\nran.append('top level')\n\ndef double(x):\n    return 2 * x\n")
     (tmp_path / "json.py").write_text("def dumps(value):\n    return 'the student json'\n")
     (tmp_path / "helpers").mkdir()
-    (tmp_path / "helpers" / "maths.py").write_text("from .. import d2l\n\ndef quadruple(x):\n    return 2 * d2l.double(x)\n")
+    (tmp_path / "helpers" / "maths.py").write_text("from .. import d2l\n\n"
+                                                   "def quadruple(x):\n    return 2 * d2l.double(x)\n")
     (tmp_path / "counting.py").write_text(
         "import json\nimport d2l\nfrom helpers.maths import quadruple\nfrom .d2l import double\n\n"
         "def conv_output_size(size, kernel_size, stride=1, padding=0):\n"
@@ -128,7 +130,8 @@ def test_sibling_and_relative_imports_read_the_students_files_by_the_same_rule(t
 
 
 def test_every_file_is_listed_once_with_what_it_gave(tmp_path):
-    (tmp_path / "homework.py").write_text("def conv_output_size(size, kernel_size, stride=1, padding=0):\n    return 1\n")
+    (tmp_path / "homework.py").write_text("def conv_output_size(size, kernel_size, stride=1, padding=0):\n"
+                                          "    return 1\n")
     (tmp_path / "test_mine.py").write_text("open('ran', 'w')\n")
     (tmp_path / "notes.py").write_text("def helper():\n    pass\n")
     (tmp_path / "7-1.py").write_text("def count_params(model):\n    return 0\n")

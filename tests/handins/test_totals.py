@@ -40,8 +40,8 @@ def test_pytest_grade_and_autograde_give_the_same_total_without_training(student
     autograde(Options(submissions=tmp_path / "class", out=tmp_path / "grades", workers=1, train=False,
                       progress=False), say=lambda line: None)
     report = json.loads((tmp_path / "grades" / "reports" / "alice.json").read_text())
-    assert in_pytest == (f"{graded.score:g}", f"{graded.max_score:g}") == (f"{report['score']:g}",
-                                                                           f"{report['max_score']:g}") == ("13.33", "90")
+    in_autograde = (f"{report['score']:g}", f"{report['max_score']:g}")
+    assert in_pytest == (f"{graded.score:g}", f"{graded.max_score:g}") == in_autograde == ("13.33", "90")
     assert report["environment"]["not_graded"]["tasks"] == ["train_alexnet", "train_vgg", "train_nin"]
     feedback = (tmp_path / "grades" / "feedback" / "alice.md").read_text()
     assert "*not graded: train_alexnet, train_vgg, train_nin" in feedback
