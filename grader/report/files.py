@@ -23,7 +23,7 @@ def reading_lines(environment):
 
 
 def not_graded_line(environment):
-    """`not graded: train_alexnet, ... (training switched off (--no-train)); not counted in the total`, or ''."""
+    """`not graded: train_alexnet, ... (training switched off by --no-train); not counted in the total`, or ''."""
     off = environment.get("not_graded") or {}
     if not isinstance(off, dict) or not off.get("tasks"):
         return ""

@@ -6,7 +6,6 @@ import re
 import pytest
 
 from grader.grade import grade
-from grader.results import Status
 from grader.spec import TASKS_BY_NAME
 from grader.submission.inprocess import InProcessSubmission
 from grader.submission.worker import WorkerSubmission
