@@ -114,8 +114,24 @@ def read_notebook(path, graded_names=()):
     return source
 
 
+def _plain_python(text, filename):
+    """The tree of a cell that is plain Python already (most are: parsed once, not twice), or None."""
+    if text.lstrip().startswith("%%"):
+        return None
+    try:
+        return compile(text, filename, "exec", flags=ast.PyCF_ONLY_AST | ast.PyCF_ALLOW_TOP_LEVEL_AWAIT,
+                       dont_inherit=True)
+    except (SyntaxError, ValueError):
+        return None
+
+
 def _take_cell(source, number, text, count, graded_names):
     where = f"cell {number}" + (f" (In [{count}])" if count else "")
+    filename = f"{source.path.name} cell {number}"
+    tree = _plain_python(text, filename)
+    if tree is not None:
+        take_statements(source, tree, text, filename, cell=number)
+        return
     python = python_source(text)
     if python is None:
         lost = [name for name in graded_names if re.search(rf"def\s+{name}\s*\(", text)]
@@ -123,7 +139,6 @@ def _take_cell(source, number, text, count, graded_names):
             source.notes.append(f"{where} starts with {text.lstrip().split()[0]}, so its code is not run as Python "
                                 f"in the notebook; its {', '.join(lost)} is ignored")
         return
-    filename = f"{source.path.name} cell {number}"
     try:
         tree, skipped = parse(python, filename, flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
     except SyntaxError as error:

@@ -26,10 +26,10 @@ class FileRecord:
     problem: str = ""          # why it is unreadable (or not read), in words, naming the file
     source: object = None      # reading.Source once read
     defined: dict = field(default_factory=dict)  # graded name -> the Definition that bound it
+    stem: str = field(init=False)
 
-    @property
-    def stem(self):
-        return Path(self.file).stem
+    def __post_init__(self):
+        self.stem = Path(self.file).stem
 
 
 def _normal(name):
