@@ -129,7 +129,7 @@ class _Loading:
             raise ImportError(source.problem)
         record.defined = reading.run(source, module, self.names)
 
-    def make_package(self, run_init):
+    def make_package(self, run_init, guard):
         package = types.ModuleType(PACKAGE)
         package.__path__, package.__package__ = [], PACKAGE  # empty: only the submission's own finder finds files
         package.__submission_imports__ = self.imports
@@ -141,9 +141,14 @@ class _Loading:
             package.__file__ = str(init)
             self.records["__init__"] = survey.FileRecord("__init__.py", "__init__", problem="")
             try:
-                self.read(package, init)
-            except (Exception, SystemExit):  # noqa: BLE001 — an __init__ that fails must not stop the others
-                pass
+                with guard():
+                    self.read(package, init)
+            except KeyboardInterrupt:
+                raise
+            except BaseException as error:  # noqa: BLE001 — an __init__ that fails must not stop the others
+                if self.records["__init__"].status != "unreadable":
+                    self.records["__init__"].status = "unreadable"
+                    self.records["__init__"].problem = f"__init__.py could not be read: {_short_traceback(error)}"
         return package
 
     def load(self, key, file, guard):
@@ -197,7 +202,7 @@ def load_package(folder, extra_sources=None, guard=nullcontext, graded=None):
     texts = {name: text for name, text in (extra_sources or {}).items()
              if not any(p.suffix == ".py" and p.stem == name for p in files)}
     loading = _Loading(root, graded, texts)
-    loading.make_package(run_init=whole_folder)
+    loading.make_package(run_init=whole_folder, guard=guard)
     python = [p for p in files if p.suffix == ".py"]
     answers = [p for p in python if not NOT_ANSWERS.match(p.stem)]
     order = sorted(answers, key=lambda p: (p.stem not in graded, list(graded).index(p.stem) if p.stem in graded else 0,
@@ -217,9 +222,9 @@ def load_package(folder, extra_sources=None, guard=nullcontext, graded=None):
     records = sorted(loading.records.values(), key=lambda r: ("/" in r.file, r.file.lower()))
     notes = []
     chosen = _choose(records, modules, graded, notes)
+    sources = [r for r in records if r.status != "not read" and r.key != "__init__"]
     return LoadedPackage(root, records, modules, graded, chosen, notes, single_file=not whole_folder or
-                         len([r for r in records if r.status != "not read" and r.key != "__init__"]) == 1,
-                         shadowed=loading.imports.shadowing())
+                         len(sources) == 1, shadowed=loading.imports.shadowing())
 
 
 def _choose(records, modules, graded, notes):

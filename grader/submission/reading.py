@@ -1,6 +1,6 @@
 """The one reading rule for every source, a .py file or a notebook's code cells: which top-level statements run.
 
-What runs, in order and each statement on its own: imports; `def` and `class` statements (so their decorators,
+What runs, in order, each statement able to fail on its own: imports; `def` and `class` statements (so their decorators,
 default values and class bodies run, as Python runs them); assignments whose value is a literal, a name, an
 attribute, arithmetic, a subscript or a lambda (never a call); `try` blocks made only of these. Nothing else at
 the top level ever runs: calls, loops, `if` blocks (`if __name__ == "__main__":` too), `with` blocks, prints,

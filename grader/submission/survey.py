@@ -15,6 +15,7 @@ from grader.submission.binding import contract_text
 from grader.submission.imports import module_name
 
 NETWORKS = ("alexnet", "nin", "vgg")  # builders the book writes as a top-level `net = nn.Sequential(...)`
+MAX_FILES, MAX_NOTES, MAX_NOTE, MAX_WHY = 100, 20, 500, 2000  # what the list of files may hold (the worker's too)
 
 
 @dataclass
@@ -64,10 +65,13 @@ def _top_level_nets(source, stem):
         func = node.value.func
         called = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
         text = ast.unparse(node.value)
+        target = getattr(node.targets[0], "id", "")
         if called == "Sequential":  # the book's AlexNet and NiN; a shape-printing toy net is neither
             wanted = "nin" if "nin_block" in text else "alexnet" if "Linear" in text and "Conv2d" in text else None
-        elif called in classes or _normal(called) in NETWORKS:  # `net = AlexNet()`: the student's own class
-            wanted = _normal(called) if _normal(called) in NETWORKS else module_of_file(stem, NETWORKS)
+        elif _normal(called) in NETWORKS:  # `net = AlexNet()`
+            wanted = _normal(called)
+        elif called in classes and target in ("net", "model"):  # `net = MyNet()`: the file's name says which
+            wanted = module_of_file(stem, NETWORKS)
         else:
             continue
         if wanted:
@@ -154,9 +158,14 @@ def describe_files(records, chosen, graded_names, shadowed=()):
             found = hints(record, missing)
             remarks.append("nothing graded: " + "; ".join(what for what, _ in found.values()) if found
                            else "no graded function")
+        notes = list(record.source.notes) if record.source is not None else []
+        notes = [note[:MAX_NOTE] for note in notes[:MAX_NOTES]] + (
+            [f"... and {len(notes) - MAX_NOTES} more notes"] if len(notes) > MAX_NOTES else [])
         listed.append({"file": record.file, "module": record.key, "status": record.status, "gave": gave,
-                       "why": record.problem or "; ".join(remarks),
-                       "notes": list(record.source.notes) if record.source is not None else []})
+                       "why": (record.problem or "; ".join(remarks))[:MAX_WHY], "notes": notes})
+    if len(listed) > MAX_FILES:  # the list crosses the worker's wire: it stays well under a frame's size
+        listed[MAX_FILES:] = [{"file": "...", "module": "", "status": "not read", "gave": [],
+                               "why": f"{len(listed) - MAX_FILES} more files are not listed", "notes": []}]
     return listed
 
 

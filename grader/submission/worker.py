@@ -324,15 +324,14 @@ def _plain_problems(body):
 
 def _plain_sources(value):
     """The worker's list of files as plain text (capped): anything of another shape is dropped, not trusted."""
-    def text(item, limit=2000):
+    def text(item, limit):
         return item[:limit] if isinstance(item, str) else ""
+
+    def texts(items, limit):
+        return [text(item, limit) for item in items[:20] if isinstance(item, str)] if isinstance(items, list) else []
     if not isinstance(value, list):
         return []
     return [{"file": text(s.get("file"), 300), "module": text(s.get("module"), 300),
-             "status": text(s.get("status"), 20),
-             "gave": [text(n, 100) for n in s.get("gave", [])[:20] if isinstance(n, str)]
-             if isinstance(s.get("gave"), list) else [],
-             "why": text(s.get("why")),
-             "notes": [text(n, 500) for n in s.get("notes", [])[:20] if isinstance(n, str)]
-             if isinstance(s.get("notes"), list) else []}
-            for s in value[:100] if isinstance(s, dict)]
+             "status": text(s.get("status"), 20), "gave": texts(s.get("gave"), 100), "why": text(s.get("why"), 2000),
+             "notes": texts(s.get("notes"), 500)}
+            for s in value[:101] if isinstance(s, dict)]

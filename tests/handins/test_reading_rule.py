@@ -145,3 +145,18 @@ def test_every_file_is_listed_once_with_what_it_gave(tmp_path):
         assert json.loads(json.dumps(package.sources)) == package.sources  # plain data: it crosses the wire
     finally:
         unload(sys.modules.get("assignments"))
+
+
+def test_the_list_of_files_stays_small_enough_to_cross_the_wire(tmp_path):
+    (tmp_path / "noisy.py").write_text("".join(f"import missing_module_{i}\n" for i in range(40))
+                                       + "".join(f"class C{i}(Undefined): pass\n" for i in range(40)))
+    for i in range(120):
+        (tmp_path / f"scratch{i}.py").write_text("x = 1\n")
+    package, _ = _load(tmp_path)
+    try:
+        assert len(package.sources) == 101 and package.sources[-1]["why"] == "21 more files are not listed"
+        [noisy] = [source for source in package.sources if source["file"] == "noisy.py"]
+        assert len(noisy["notes"]) == 21 and noisy["notes"][-1] == "... and 60 more notes"
+        assert len(json.dumps(package.sources)) < 200_000
+    finally:
+        unload(sys.modules.get("assignments"))
