@@ -107,6 +107,8 @@ def _subset_with_sum(deltas, target):
                 reachable[total + delta] = (subset, min(2, seen + ways))
             elif len(reachable) < MAX_SUBSETS:
                 reachable[total + delta] = (chosen + (index,), ways)
+            else:
+                return None  # too many layers to be sure a subset is the only one: say nothing
     subset, ways = reachable.get(target, ((), 0))
     return subset if ways == 1 and subset else None
 
