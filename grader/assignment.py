@@ -10,6 +10,8 @@ class Task:
     check: str         # "module:function" of the check, called check(submission, task=..., **options)
     needs: tuple = ()  # tasks that must pass first (training runs only on a correct builder)
     training: object = None  # a Training for training tasks
+    signature: tuple = ()  # the function's parameters, in order: (name,) required, (name, default) optional;
+    #                        the grader's calls bind to the student's own signature from these (submission.binding)
 
     @property
     def is_training(self):
@@ -47,3 +49,4 @@ class Assignment:
     reference: str            # importable module with the reference functions (the builder checks' oracle)
     training: tuple = ()      # training tasks
     notebook: Notebook = None
+    section: str = ""         # where the book teaches it ("§7.2"), for messages

@@ -21,10 +21,15 @@ def build_parser():
     parser = argparse.ArgumentParser(prog="python -m grader", description=__doc__.split(":")[0])
     sub = parser.add_subparsers(dest="command", required=True)
 
-    grade = sub.add_parser("grade", help="grade one submission folder (.py and/or .ipynb) in a sandboxed worker")
-    grade.add_argument("path", help="the submission folder (or a single .py/.ipynb file)")
+    grade = sub.add_parser("grade", help="grade one submission (a folder, a .py or .ipynb file, or a .zip) in a "
+                           "sandboxed worker", description="Grade one submission and print the points table; "
+                           "every file is read by the same rule: definitions run, top-level code never does.")
+    grade.add_argument("path", help="the submission: a folder of .py and/or .ipynb files (any names: counting.py, "
+                       "vgg.py, ..., homework.py, 21VGG.py), a single .py or .ipynb file, or a .zip of either "
+                       "(unpacked safely, one wrapping folder allowed)")
     grade.add_argument("--json", metavar="FILE", help="also write the report as JSON to FILE")
-    grade.add_argument("--no-train", action="store_true", help="skip the training tasks")
+    grade.add_argument("--no-train", action="store_true",
+                       help="skip the training tasks (not graded: the total is out of 90 instead of 105)")
     grade.add_argument("--in-process", action="store_true",
                        help="run the student's code in this process (your own code only: no sandbox)")
     grade.add_argument("--profile", default="auto", choices=("auto", "gpu", "cpu"), help="training profile")

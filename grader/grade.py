@@ -33,19 +33,40 @@ def grade_task(task, submission, options=None):
 
 
 def note_loading(report, submission):
-    """`report` with the submission's load problems and notes (syntax errors, failed imports, duplicate
-    definitions) in its environment, where the points table prints them; -> report."""
+    """`report` with how the submission was read in its environment, where the points table prints it: every file
+    once with what it gave (`sources`), then what no file explains (`load_problems`, `notes`); -> report."""
+    sources = submission.sources() if hasattr(submission, "sources") else []
+    listed = {source["module"] for source in sources}
+    if sources:
+        report.environment["sources"] = sources
     for problem_module, why in submission.problems().items():
-        report.environment.setdefault("load_problems", {})[problem_module] = why
+        if problem_module not in listed:  # each load problem is said once: under its file when it has one
+            report.environment.setdefault("load_problems", {})[problem_module] = why
     if submission.notes():
         report.environment["notes"] = submission.notes()
     return report
 
 
+TRAINING_OFF = "training switched off by --no-train"
+
+
+def note_not_graded(report, tasks, why=TRAINING_OFF):
+    """Say in `report` that `tasks` were not graded at all (not counted in the total or the maximum); -> report.
+
+    A training task switched off is a setting, the same for every student, so it counts nowhere; one skipped
+    because a builder it needs failed is the student's work, and keeps its points in the maximum (0/5)."""
+    if tasks:
+        report.environment["not_graded"] = {"tasks": [task.name for task in tasks], "why": why}
+    return report
+
+
 def grade(submission, tasks=None, train=False, training_options=None, on_result=None):
-    """Report for `submission` (any backend). Training tasks run only when `train` and their builders passed."""
-    tasks = list(tasks or (spec.tasks() + (spec.training_tasks() if train else ())))
+    """Report for `submission` (any backend). Training tasks run only when `train` and their builders passed;
+    with `train` off (and no explicit `tasks`) they are listed as not graded."""
     report = note_loading(Report(submission=submission.name, environment=environment()), submission)
+    if tasks is None:
+        note_not_graded(report, () if train else spec.training_tasks())
+    tasks = list(tasks or (spec.tasks() + (spec.training_tasks() if train else ())))
     for task in tasks:
         failed_needs = [need for need in task.needs if (r := report.task(need)) is not None and not r.passed]
         if failed_needs:

@@ -7,14 +7,16 @@ def grade_namespace(namespace, assignment=None, timeout=60.0):
     if assignment is not None and assignment not in spec.modules():
         raise ValueError(f"unknown assignment {assignment!r}; use one of {', '.join(spec.modules())}")
     # imported here, not at the top: the grader reads this module's import from notebooks it grades
-    from grader.grade import grade
+    from grader.grade import grade, note_not_graded
     from grader.submission.namespace import NamespaceSubmission
     tasks = [task for task in spec.tasks() if assignment in (None, task.module)]
     submission = NamespaceSubmission(namespace, name=f"this notebook ({assignment or 'all tasks'})", timeout=timeout)
     try:
-        return grade(submission, tasks=tasks)
+        report = grade(submission, tasks=tasks)
     finally:
         submission.close()
+    training = [task for task in spec.training_tasks() if assignment in (None, task.module)]
+    return note_not_graded(report, training, "training runs under pytest: pytest --submission assignments/notebooks")
 
 
 def check(namespace, assignment=None, timeout=60.0):

@@ -14,7 +14,7 @@ FRIENDLY = {"not_implemented": "not implemented yet"}
 def pytest_addoption(parser):
     group = parser.getgroup("d2l-grader", "grading a d2l CNN submission")
     group.addoption("--submission", default=None, metavar="PATH",
-                    help="folder to grade (default: assignments/ under the rootdir)")
+                    help="folder (or single .py/.ipynb file) to grade (default: assignments/ under the rootdir)")
     group.addoption("--no-train", action="store_true", help="skip the training tasks (quick runs)")
     group.addoption("--train-profile", default="auto", choices=("auto", "gpu", "cpu"),
                     help="training profile: gpu (book-size models, CUDA), cpu (reduced models), auto (gpu if CUDA)")
@@ -51,16 +51,20 @@ class GradingSession:
             self._submission.close()
             self._submission = None
 
+    def switched_off(self, task):
+        return task.is_training and self.config.getoption("no_train")
+
     def result(self, task):
         if task.name not in self.results:
-            from grader.grade import grade_task
+            from grader.grade import TRAINING_OFF, grade_task
             from grader.results import Status, TaskResult
+            if self.switched_off(task):  # not graded at all: grade and autograde leave it out of the total too
+                self.results[task.name] = TaskResult(task.name, 0, task.points, Status.SKIPPED, TRAINING_OFF)
+                return self.results[task.name]
             for need in task.needs:  # a training task runs only on builders that pass: grade those first
                 self.result(_task(need))
             failed = [need for need in task.needs if not self.results[need].passed]
-            if task.is_training and self.config.getoption("no_train"):
-                result = TaskResult(task.name, 0, task.points, Status.SKIPPED, "training switched off (--no-train)")
-            elif failed:
+            if failed:
                 result = TaskResult(task.name, 0, task.points, Status.SKIPPED,
                                     f"not trained: fix {', '.join(failed)} first (its checks fail)")
             else:
@@ -126,9 +130,11 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     from grader.report.table import render
     from grader.results import Report
     from grader import spec
-    report = Report(session.folder, [session.results[t.name] for t in spec.all_tasks() if t.name in session.results])
-    if session.loaded is not None:  # syntax errors, failed imports, duplicates: said under the table
-        from grader.grade import note_loading
+    from grader.grade import note_loading, note_not_graded
+    graded = [t for t in spec.all_tasks() if t.name in session.results and not session.switched_off(t)]
+    report = Report(session.folder, [session.results[t.name] for t in graded])
+    note_not_graded(report, [t for t in spec.all_tasks() if t.name in session.results and session.switched_off(t)])
+    if session.loaded is not None:  # every file once, with what it gave: said under the table
         note_loading(report, session.loaded)
     terminalreporter.write_sep("=", f"points for {session.folder}")
     terminalreporter.write_line(render(report))

@@ -9,7 +9,8 @@ class Status(str, Enum):
     PASSED = "passed"
     FAILED = "failed"                    # answered, and the answer is wrong
     NOT_IMPLEMENTED = "not_implemented"  # still the skeleton's NotImplementedError
-    MISSING = "missing"                  # no such function (or its file would not load)
+    MISSING = "missing"                  # no such function in the submission
+    UNREADABLE = "unreadable"            # the file that holds it is there but could not be read
     ERROR = "error"                      # the student's code raised
     TIMEOUT = "timeout"
     MEMORY = "memory"

@@ -82,6 +82,16 @@ def training_task_for(model):
     return found
 
 
+def signatures():
+    """function name -> the assignment's signature ((name,) required, (name, default) optional), in order."""
+    return {t.name: t.signature for t in tasks() if t.signature}
+
+
+def section_of(name):
+    """The book section of the assignment holding the function `name` ("§7.2"), or ""."""
+    return next((a.section for a in assignments() if any(t.name == name for t in a.tasks)), "")
+
+
 def reference_function(name):
     """The reference implementation of the graded function `name` (imported from its assignment's reference)."""
     import importlib

@@ -50,12 +50,16 @@ def test_prints_and_warnings_are_captured_and_cost_nothing(tmp_path):
 def test_a_broken_file_hides_nothing_else(tmp_path):
     folder = reference_copy(tmp_path / "s")
     (folder / "nin.py").write_text("def nin_block(:\n")  # syntax error
-    (folder / "alexnet.py").write_text("import sys\nsys.exit(3)\n")  # exits at import
-    report = grade(InProcessSubmission(folder), tasks=[spec.task(n) for n in ("nin", "alexnet", "vgg_block")])
+    (folder / "alexnet.py").write_text("import sys\n\nclass Boot:\n    sys.exit(3)\n\n"  # a class body runs
+                                       + (SOLUTIONS / "alexnet.py").read_text())
+    report = grade(InProcessSubmission(folder), tasks=[spec.task(n) for n in ("nin_block", "nin", "alexnet",
+                                                                                   "vgg_block")])
     by_name = {t.name: t for t in report.tasks}
-    assert by_name["nin"].status is Status.MISSING and "SyntaxError" in by_name["nin"].feedback
-    assert by_name["alexnet"].status is Status.MISSING and "SystemExit" in by_name["alexnet"].feedback
-    assert by_name["vgg_block"].passed
+    assert by_name["nin_block"].status is Status.UNREADABLE and "syntax error" in by_name["nin_block"].feedback
+    assert by_name["nin"].status is Status.MISSING and "syntax error" in by_name["nin"].feedback
+    assert by_name["alexnet"].passed and by_name["vgg_block"].passed
+    [alexnet] = [s for s in report.environment["sources"] if s["file"] == "alexnet.py"]
+    assert any("`class Boot:` failed (SystemExit: 3)" in note for note in alexnet["notes"])
 
 
 def test_missing_function_and_exceptions_are_named(tmp_path):
@@ -104,12 +108,12 @@ def test_closing_unloads_the_students_modules_but_not_a_later_load(tmp_path):
 
 def test_slow_code_at_import_costs_only_its_own_file(tmp_path):
     folder = reference_copy(tmp_path / "student")
-    with open(folder / "vgg.py", "a") as vgg:
-        vgg.write("\nimport time\ntime.sleep(60)  # a d2l.train_ch6(...) left at the top level\n")
+    with open(folder / "vgg.py", "a") as vgg:  # a class body runs when the file is read; top-level calls never do
+        vgg.write("\nimport time\nclass Slow:\n    time.sleep(60)  # a class that trains while it is defined\n")
     submission = InProcessSubmission(folder, timeout=1)
     try:
         assert submission.ask(call("conv_output_size", 224, 11, 4, 1)).value == 54  # counting.py still graded
-        assert "importing took longer than 1 s" in submission.problems()["vgg"]
+        assert "took longer than 1 s" in submission.problems()["vgg"]
         assert "time.sleep(60)" in submission.problems()["vgg"]  # the line that hung, for the student
     finally:
         submission.close()

@@ -24,7 +24,7 @@ def fetch(target):
                     source = data.find_file(Path(root), stem)
                     shutil.copyfile(source, target / source.name)
             return f"copied from {root}"
-    data.download(target)  # torchvision's layout (FashionMNIST/raw/), which has_files() also reads
+    data.download_into(target)  # torchvision's layout (FashionMNIST/raw/), which has_files() also reads
     return "downloaded"
 
 

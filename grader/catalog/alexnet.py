@@ -4,7 +4,9 @@ from grader.assignment import Assignment, Notebook, Task, Training
 
 ASSIGNMENT = Assignment(
     name="alexnet", module="alexnet", reference="solutions.alexnet",
-    tasks=(Task("alexnet", "alexnet", 10, "grader.checks.alexnet:check_alexnet"),),
+    section="§7.1",
+    tasks=(Task("alexnet", "alexnet", 10, "grader.checks.alexnet:check_alexnet",
+                signature=(("in_channels", 1), ("num_classes", 10), ("input_size", 224), ("dropout", 0.5))),),
     training=(Task("train_alexnet", "alexnet", 5, "grader.checks.training:check_training", needs=("alexnet",),
                    training=Training(
                        model="alexnet",

@@ -5,10 +5,14 @@ CHECKS = "grader.checks.counting"
 
 ASSIGNMENT = Assignment(
     name="counting", module="counting", reference="solutions.counting",
-    tasks=(Task("conv_output_size", "counting", 5, f"{CHECKS}:check_conv_output_size"),
-           Task("count_params", "counting", 10, f"{CHECKS}:check_count_params"),
-           Task("trace_shapes", "counting", 10, f"{CHECKS}:check_trace_shapes"),
-           Task("count_flops", "counting", 15, f"{CHECKS}:check_count_flops")),
+    section="§6.3, §7.1",
+    tasks=(Task("conv_output_size", "counting", 5, f"{CHECKS}:check_conv_output_size",
+                signature=(("size",), ("kernel_size",), ("stride", 1), ("padding", 0))),
+           Task("count_params", "counting", 10, f"{CHECKS}:check_count_params", signature=(("model",),)),
+           Task("trace_shapes", "counting", 10, f"{CHECKS}:check_trace_shapes",
+                signature=(("model",), ("input_shape",))),
+           Task("count_flops", "counting", 15, f"{CHECKS}:check_count_flops",
+                signature=(("model",), ("input_shape",)))),
     notebook=Notebook(
         title="Counting a CNN: sizes, parameters, shapes and FLOPs", section="§6.3 and §7.1",
         intro="""\

@@ -17,8 +17,11 @@ CPU_PLAN = [("ask", "nin_block", {"in_channels": 1, "out_channels": 32, "kernel_
 
 ASSIGNMENT = Assignment(
     name="nin", module="nin", reference="solutions.nin",
-    tasks=(Task("nin_block", "nin", 10, f"{CHECKS}:check_nin_block"),
-           Task("nin", "nin", 10, f"{CHECKS}:check_nin")),
+    section="§7.3",
+    tasks=(Task("nin_block", "nin", 10, f"{CHECKS}:check_nin_block",
+                signature=(("in_channels",), ("out_channels",), ("kernel_size",), ("strides",), ("padding",))),
+           Task("nin", "nin", 10, f"{CHECKS}:check_nin",
+                signature=(("in_channels", 1), ("num_classes", 10), ("dropout", 0.5)))),
     training=(Task("train_nin", "nin", 5, "grader.checks.training:check_training", needs=("nin_block", "nin"),
                    training=Training(
                        model="nin",

@@ -7,8 +7,12 @@ CHECKS = "grader.checks.vgg"
 
 ASSIGNMENT = Assignment(
     name="vgg", module="vgg", reference="solutions.vgg",
-    tasks=(Task("vgg_block", "vgg", 10, f"{CHECKS}:check_vgg_block"),
-           Task("vgg", "vgg", 10, f"{CHECKS}:check_vgg")),
+    section="§7.2",
+    tasks=(Task("vgg_block", "vgg", 10, f"{CHECKS}:check_vgg_block",
+                signature=(("num_convs",), ("in_channels",), ("out_channels",))),
+           Task("vgg", "vgg", 10, f"{CHECKS}:check_vgg",
+                signature=(("conv_arch",), ("in_channels", 1), ("num_classes", 10), ("input_size", 224),
+                           ("hidden", 4096), ("dropout", 0.5)))),
     training=(Task("train_vgg", "vgg", 5, "grader.checks.training:check_training", needs=("vgg_block", "vgg"),
                    training=Training(
                        model="vgg",

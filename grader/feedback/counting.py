@@ -1,12 +1,17 @@
 """Name the mistake behind a wrong count: recompute the count under each known misconception and see which matches.
 
 Each misconception is a flag; an alternative oracle computes the count with a set of flags switched on. The
-smallest set whose count equals the student's answer names the mistake (ties: all are mentioned).
+smallest set whose count equals the student's answer names the mistake (ties: all are mentioned). A flag that is
+a per-layer habit (bias additions, MACs, frozen parameters...) may also be applied to some layers only — to the
+Conv2d layers and not the Linear ones, say: the layers it was applied to are found as a subset whose per-layer
+differences add up to the student's, and the sentence names them.
 """
 import math
+from fractions import Fraction
 from itertools import combinations
 
 from grader.closed_forms import layer_buffers, layer_params
+MAX_SUBSETS = 1 << 16  # sums tracked when searching which layers a mistake was applied to
 
 FLOP_MISTAKES = {
     "macs": "you returned MACs: FLOPs count a multiply-add as 2 (torch.utils.flop_counter's convention), so "
@@ -45,7 +50,10 @@ SIZE_MISTAKES = {
 
 
 def name_mistake(value, truth, alternative, flags, sentences, max_flags=2):
-    """Sentence(s) naming the smallest set of flags under which `alternative(flags)` equals `value`, or ''."""
+    """Sentence(s) naming the smallest set of flags under which `alternative(flags)` equals `value`, or ''.
+
+    An alternative with `layers` ((index, layer type) pairs) and `per_layer` (flags it can scope) is also tried
+    with one flag applied to some layers only (and at most one other flag applied everywhere)."""
     if value == truth:
         return ""
     for size in range(1, max_flags + 1):
@@ -53,53 +61,125 @@ def name_mistake(value, truth, alternative, flags, sentences, max_flags=2):
         matches = [m for m in matches if alternative(set(m)) != truth]
         if matches:
             if len(matches) == 1:
-                text = "; ".join(sentences[f] for f in matches[0])
-                return text[0].upper() + text[1:] + "."
+                return _sentence("; ".join(sentences[f] for f in matches[0]))
             return "Either " + ", or ".join("; ".join(sentences[f] for f in m) for m in matches[:2]) + "."
+    return _partial(value, alternative, flags, sentences)
+
+
+def _sentence(text):
+    return text[0].upper() + text[1:] + "."
+
+
+def _partial(value, alternative, flags, sentences):
+    """The sentence for one flag applied to a proper subset of the layers it could apply to, or ''."""
+    layers, per_layer = getattr(alternative, "layers", ()), getattr(alternative, "per_layer", ())
+    if not layers or not isinstance(value, (int, float)) or value != value or abs(value) == float("inf"):
+        return ""
+    for flag in (f for f in flags if f in per_layer):
+        for other in [None] + [f for f in flags if f != flag]:
+            base_flags = set() if other is None else {other}
+            base = Fraction(alternative(base_flags))
+            deltas = [(i, kind, Fraction(alternative(base_flags | {flag}, {flag: {i}})) - base) for i, kind in layers]
+            deltas = [(i, kind, d) for i, kind, d in deltas if d]
+            subset = _subset_with_sum(deltas, Fraction(value) - base)
+            if subset and len(subset) < len(deltas) and \
+                    alternative(base_flags | {flag}, {flag: set(subset)}) == value:
+                said = sentences[flag] + (f"; {sentences[other]}" if other else "")
+                return f"For {_scope(deltas, subset)}: {said}."
     return ""
 
 
+def _subset_with_sum(deltas, target):
+    """Indices of the layers whose deltas ((index, type, delta) triples) add up to `target`, or None.
+
+    Whole layer types come first (bias counted for the Conv2d layers, not the Linear ones: the habit people have);
+    any other subset only when it is the one subset with that sum — tiny shrunk examples, where many subsets tie,
+    name nothing rather than guess."""
+    kinds = list(dict.fromkeys(kind for _, kind, _ in deltas))
+    for size in range(1, len(kinds)):
+        for chosen in combinations(kinds, size):
+            if sum(d for _, kind, d in deltas if kind in chosen) == target:
+                return tuple(i for i, kind, _ in deltas if kind in chosen)
+    reachable = {Fraction(0): ((), 1)}  # sum -> (one subset reaching it, number of subsets, capped at 2)
+    for index, _, delta in deltas:
+        for total, (chosen, ways) in list(reachable.items()):
+            if total + delta in reachable:
+                subset, seen = reachable[total + delta]
+                reachable[total + delta] = (subset, min(2, seen + ways))
+            elif len(reachable) < MAX_SUBSETS:
+                reachable[total + delta] = (chosen + (index,), ways)
+            else:
+                return None  # too many layers to be sure a subset is the only one: say nothing
+    subset, ways = reachable.get(target, ((), 0))
+    return subset if ways == 1 and subset else None
+
+
+def _scope(candidates, subset):
+    """`the Conv2d layers (not the Linear ones)`, `2 of the 3 Linear layers`: which layers a mistake touched."""
+    kinds = list(dict.fromkeys(kind for _, kind, _ in candidates))
+    count = {kind: sum(1 for _, k, _ in candidates if k == kind) for kind in kinds}
+    hit = {kind: sum(1 for i, k, _ in candidates if k == kind and i in subset) for kind in kinds}
+    parts = [(f"the {kind} layer" if count[kind] == 1 else f"the {kind} layers") if hit[kind] == count[kind]
+             else f"{hit[kind]} of the {count[kind]} {kind} layers" for kind in kinds if hit[kind]]
+    untouched = [kind for kind in kinds if not hit[kind]]
+    return " and ".join(parts) + (f" (not the {' or '.join(untouched)} ones)" if untouched else "")
+
+
+def _on(flag, flags, scope, index):
+    """Whether `flag` applies to layer `index`: switched on, and (when scoped) to this layer."""
+    return flag in flags and (not scope or flag not in scope or index in scope[flag])
+
+
+FLOP_PER_LAYER = ("macs", "bias", "no_kernel_area", "no_in_channels", "groups_ignored", "shared_once")
+
+
 def flops_alternative(rows, batch):
-    """-> f(flags): the batch's FLOPs under those mistakes. `rows` from checks.truth.layer_trace."""
-    def count(flags):
-        core, bias_adds, seen = 0.0, 0, set()
-        for _, shape, flops, spec in rows:
+    """-> f(flags, scope=None): the batch's FLOPs under those mistakes (`scope`: flag -> the row indices it
+    touches). `rows` from checks.truth.layer_trace."""
+    def count(flags, scope=None):
+        total, seen = Fraction(0), set()
+        for index, (_, shape, flops, spec) in enumerate(rows):
             kind, args = spec["type"], spec.get("args", {})
             if kind not in ("Conv2d", "Linear"):
                 continue
-            if "shared_once" in flags and id(spec) in seen:
+            if _on("shared_once", flags, scope, index) and id(spec) in seen:
                 continue
             seen.add(id(spec))
             if kind == "Linear" and "linear_left_out" in flags or kind == "Conv2d" and "conv_left_out" in flags:
                 continue
-            value = float(flops)
+            value = Fraction(flops)
             if kind == "Conv2d":
                 kh, kw = args["kernel_size"]
-                value /= (kh * kw) if "no_kernel_area" in flags else 1
-                value /= (args["in_channels"] // args["groups"]) if "no_in_channels" in flags else 1
-                value *= args["groups"] if "groups_ignored" in flags else 1
-            core += value
-            bias_adds += math.prod(shape) if "bias" in flags and args.get("bias") else 0  # one add per output
-        total = core / (2 if "macs" in flags else 1) + bias_adds
+                value /= (kh * kw) if _on("no_kernel_area", flags, scope, index) else 1
+                value /= (args["in_channels"] // args["groups"]) if _on("no_in_channels", flags, scope, index) else 1
+                value *= args["groups"] if _on("groups_ignored", flags, scope, index) else 1
+            value /= 2 if _on("macs", flags, scope, index) else 1
+            # one add per output
+            total += value + (math.prod(shape) if _on("bias", flags, scope, index) and args.get("bias") else 0)
         total /= batch if "per_sample" in flags else 1
-        return int(total) if total == int(total) else total
+        return int(total) if total.denominator == 1 else float(total)
+    count.layers = [(i, spec["type"]) for i, (_, _, _, spec) in enumerate(rows) if spec["type"] in ("Conv2d", "Linear")]
+    count.per_layer = FLOP_PER_LAYER
     return count
 
 
 def params_alternative(specs):
-    """-> f(flags): the parameter count under those mistakes (closed form, see checks.truth)."""
+    """-> f(flags, scope=None): the parameter count under those mistakes (closed form, see checks.truth)."""
 
-    def count(flags):
+    def count(flags, scope=None):
         total = 0
-        for spec in specs:
+        for index, spec in enumerate(specs):
             if "same_as" in spec:
-                spec = specs[spec["same_as"]] if "shared_twice" in flags else None
-            if spec is None or spec.get("frozen") and "frozen" not in flags:
+                spec = specs[spec["same_as"]] if _on("shared_twice", flags, scope, index) else None
+            if spec is None or spec.get("frozen") and not _on("frozen", flags, scope, index):
                 continue
-            total += layer_params(spec, groups_ignored="groups_ignored" in flags, bias="no_bias" not in flags)
-            total += layer_buffers(spec) if "buffers" in flags else 0
-            total += layer_buffers(spec, floating_only=True) if "float_buffers" in flags else 0
+            total += layer_params(spec, groups_ignored=_on("groups_ignored", flags, scope, index),
+                                  bias=not _on("no_bias", flags, scope, index))
+            total += layer_buffers(spec) if _on("buffers", flags, scope, index) else 0
+            total += layer_buffers(spec, floating_only=True) if _on("float_buffers", flags, scope, index) else 0
         return total
+    count.layers = [(i, (specs[s["same_as"]] if "same_as" in s else s)["type"]) for i, s in enumerate(specs)]
+    count.per_layer = tuple(PARAM_MISTAKES)
     return count
 
 

@@ -1,6 +1,7 @@
 """What a student reads: Markdown with the points table, then each failure's message, example and trimmed output."""
 import re
 
+from grader.report.files import not_graded_line, reading_lines
 from grader.results import Status
 
 LABELS = {Status.NOT_IMPLEMENTED: "not implemented yet"}
@@ -24,18 +25,18 @@ def _trim(text, limit=OUTPUT_LIMIT):
 
 
 def loading_problems(environment):
-    """Lines about the student's files from the report's environment: files that would not load, then warnings."""
-    problems = environment.get("load_problems") or {}
-    notes = environment.get("notes") or []
-    lines = [f"{name}: {why}" for name, why in problems.items()] if isinstance(problems, dict) else []
-    return lines + [str(note) for note in notes if isinstance(notes, list)]
+    """Lines about how the student's files were read: every file once with what it gave, its notes, the rest."""
+    return [text for line, notes in reading_lines(environment) for text in [line] + [f"  note: {n}" for n in notes]]
 
 
 def _loading_section(environment):
-    found = loading_problems(environment)
+    found = reading_lines(environment)
     if not found:
         return []
-    return ["", "## Loading your files", ""] + [f"- {_cell(line)}" for line in found]
+    lines = ["", "## Your files", ""]
+    for line, notes in found:
+        lines += [f"- {_cell(line)}"] + [f"  - note: {_cell(note)}" for note in notes]
+    return lines
 
 
 def render_feedback(report, student=None, reason=""):
@@ -48,6 +49,8 @@ def render_feedback(report, student=None, reason=""):
     for task in report.tasks:
         status = LABELS.get(task.status, task.status.value)
         lines.append(f"| {_cell(task.name)} | {task.score:g}/{task.max_score:g} | {status} |")
+    if not_graded_line(report.environment):
+        lines += ["", f"*{_cell(not_graded_line(report.environment))}*"]
     lines += _loading_section(report.environment)
     failures = [task for task in report.tasks if task.status is not Status.PASSED]
     if failures and not reason:

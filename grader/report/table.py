@@ -1,4 +1,5 @@
 """The points table printed after `pytest`, `grader grade` and a notebook's check cell."""
+from grader.report.files import not_graded_line, reading_lines
 from grader.results import Status
 
 LABELS = {Status.NOT_IMPLEMENTED: "not implemented yet"}
@@ -23,11 +24,16 @@ def render(report, width=100):
     lines.insert(1, rule)
     lines.append(rule)
     lines.append(f"{'total':<{name_width}}  {report.score:g}/{report.max_score:g}")
-    # how the submission was read: files that failed to load, which copy of a function was graded, ...
-    for module, why in report.environment.get("load_problems", {}).items():
-        lines.extend(_wrap(f"{module}: {why}", indent="", width=width))
-    for note in report.environment.get("notes", []):
-        lines.extend(_wrap(f"note: {note}", indent="", width=width))
+    if not_graded_line(report.environment):
+        lines.extend(_wrap(not_graded_line(report.environment), indent="", width=width))
+    # how the submission was read: every file once with what it gave, then what belongs to no file
+    read = reading_lines(report.environment)
+    if read:
+        lines.append("files read:" if report.environment.get("sources") else "reading the submission:")
+    for line, notes in read:
+        lines.extend(_wrap(line, indent="", width=width))
+        for note in notes:
+            lines.extend(_wrap(f"note: {note}", indent="    ", width=width))
     return "\n".join(lines)
 
 

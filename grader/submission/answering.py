@@ -1,8 +1,8 @@
 """Answer one plain-data question by running the student's function; runs wherever the student's code lives.
 
-Imports only the standard library, torch, grader.netspec and grader.graph, so the sandboxed worker can run it. Every value
-leaves here as plain data: a return value of any other type (an int subclass, a numpy scalar, a tensor) is
-refused as `invalid`, with a hint, rather than converted.
+Imports only the standard library, torch, grader.netspec, grader.graph and grader.spec (via binding), so the
+sandboxed worker can run it. Every value leaves here as plain data: a return value of any other type (an int
+subclass, a numpy scalar, a tensor) is refused as `invalid`, with a hint, rather than converted.
 """
 import io
 import traceback
@@ -14,12 +14,17 @@ from torch import nn
 
 from grader import netspec
 from grader.graph.describe import describe as describe_network
+from grader.submission import binding
 
 OUTPUT_LIMIT = 2000  # characters of the student's prints kept with an answer
 
 
 class MissingFunction(Exception):
-    """The submission has no such function (or the file holding it would not load)."""
+    """The submission has no such function."""
+
+
+class UnreadableSource(MissingFunction):
+    """The file that would hold the function is there but could not be read (syntax error, not a notebook, ...)."""
 
 
 class InvalidAnswer(Exception):
@@ -58,17 +63,27 @@ def short_traceback(error):
     return f"{type(error).__name__}: {error}"[:400] + where
 
 
+def _signatures(question):
+    """{function: its signature} from the question (the registry's, as the grader sent it), or the built-ins'."""
+    signature = question.get("signature")
+    if isinstance(signature, list) and all(isinstance(p, list) and 1 <= len(p) <= 2 and isinstance(p[0], str)
+                                           for p in signature):
+        return {question["function"]: tuple(tuple(p) for p in signature)}
+    return None
+
+
 def _run(question, function):
-    kind = question["kind"]
+    kind, signatures = question["kind"], _signatures(question)
     if kind == "call":
-        return to_plain(function(*question["args"])), {}
+        return to_plain(binding.call(function, question["function"], question["args"], signatures)), {}
     if kind == "measure":
         model = netspec.build_filled(question["net"]).eval()  # eval: BatchNorm1d must accept a batch of 1
         shape = question.get("input_shape")
-        result = function(model) if shape is None else function(model, tuple(shape))
+        result = binding.call(function, question["function"], [model] if shape is None else [model, tuple(shape)],
+                              signatures)
         return to_plain(result), {}
     if kind == "describe":
-        model = netspec.construct(function, question["kwargs"])
+        model = netspec.construct(binding.bound(function, question["function"], question["kwargs"], signatures), {})
         if not isinstance(model, nn.Module):
             raise InvalidAnswer(f"returned {_hint(model)}, not an nn.Module such as nn.Sequential")
         description, tensors = describe_network(model, question["input_shape"], question["seed"])
@@ -85,10 +100,14 @@ def answer(question, find_function):
             warnings.simplefilter("ignore")  # a student's warnings never cost points
             value, tensors = _run(question, function)
         data = {"ok": True, "value": value}
+    except UnreadableSource as error:
+        data, tensors = {"ok": False, "status": "unreadable", "message": str(error)}, {}
     except MissingFunction as error:
         data, tensors = {"ok": False, "status": "missing", "message": str(error)}, {}
     except NotImplementedError:
         data, tensors = {"ok": False, "status": "not_implemented", "message": "not implemented yet"}, {}
+    except binding.CannotBind as error:  # the student's signature cannot take the assignment's call
+        data, tensors = {"ok": False, "status": "error", "message": str(error)}, {}
     except InvalidAnswer as error:
         data, tensors = {"ok": False, "status": "invalid", "message": str(error)}, {}
     except MemoryError:

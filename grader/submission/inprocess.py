@@ -14,8 +14,8 @@ class CallTimeout(BaseException):
     """Raised by SIGALRM inside a slow student call (BaseException so student `except Exception` can't swallow it)."""
 
 
-IMPORT_TOO_SLOW = ("importing took longer than {seconds:g} s: code at the top level of a file runs on import "
-                   "(a d2l.train_ch6(...) call, a plot?); put it under `if __name__ == \"__main__\":`")
+IMPORT_TOO_SLOW = ("reading the file took longer than {seconds:g} s: its imports, decorators, default values and "
+                   "class bodies run when it is read (top-level calls never do); move slow work into a function")
 
 
 @contextmanager
@@ -53,6 +53,9 @@ class InProcessSubmission:
 
     def notes(self):
         return list(self.package.notes)
+
+    def sources(self):
+        return [dict(source) for source in self.package.sources]
 
     def ask(self, question):
         try:

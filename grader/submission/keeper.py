@@ -137,7 +137,8 @@ def run_worker(sock, request):
     hook = _progress_hook(sock, frozenset(str(name) for name in body["skip"]))
     package = load_package(request["folder"], graded=request["graded"])
     hook["active"] = False
-    wire.send(sock, {"kind": "loaded", "problems": package.problems, "notes": package.notes})
+    wire.send(sock, {"kind": "loaded", "problems": package.problems, "notes": package.notes,
+                     "sources": package.sources})
     while True:
         try:
             body, _ = wire.read(sock)

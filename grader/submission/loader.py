@@ -1,27 +1,26 @@
-"""Load a submission (a folder, or one .py/.ipynb file) as the package `assignments`, one source at a time.
+"""Load a submission (a folder, or one .py/.ipynb file) as the package `assignments`, each file by one reading rule.
 
-Sources: the assignment files (counting.py, vgg.py, nin.py, alexnet.py), any other top-level .py that
-defines a graded function (say, one homework.py), and every .ipynb, of which only the definitions run
-(grader.submission.notebook). One broken source hides nothing else; what went wrong goes to `.problems`
-(source -> why) and `.notes` (warnings: failed imports, duplicate definitions, which copy is graded).
+Sources: every .py at the top of the folder except tests, conftest, setup and __main__ files (a name Python
+cannot import, such as 21VGG.py, is loaded under a safe module name), and every .ipynb. Both are read by the
+rule in reading.py (definitions run, top-level code never does); imports between the student's files resolve
+as imports.py says. One broken file hides nothing else. `LoadedPackage.sources` lists every file once with what
+it gave, and a graded name that no file gives is explained in one sentence naming the file (survey.py).
 """
 import ast
-import importlib
-import importlib.util
-import linecache
 import re
 import sys
 import types
 from contextlib import nullcontext
-from dataclasses import dataclass
 from pathlib import Path
 
 from grader import spec
-from grader.submission.answering import MissingFunction, short_traceback
+from grader.submission import reading, survey
+from grader.submission.answering import MissingFunction, UnreadableSource, short_traceback
+from grader.submission.imports import SubmissionImports, module_name
 from grader.submission.notebook import read_notebook
 
 PACKAGE = "assignments"
-# .py files that are never a student's answer: tests, pytest and packaging hooks (importing them runs them)
+# .py files that are never a student's answer: tests, pytest and packaging hooks
 NOT_ANSWERS = re.compile(r"^(test_.*|.*_test|conftest|setup|__init__|__main__)$")
 
 
@@ -30,62 +29,46 @@ class SubmissionNotFound(Exception):
 
 
 class LoadedPackage:
-    """The student's modules (source name -> module or None) and why any of them failed to load."""
+    """The student's modules (key -> module or None), every file's record, and the copy of each name graded."""
 
-    def __init__(self, folder, modules, problems, notes=(), chosen=None, unreadable=None, files=None, homes=None):
-        self.folder, self.modules, self.problems, self.notes = folder, modules, problems, list(notes)
-        self.homes = dict(homes or {})            # graded name -> the module it belongs in ("vgg_block" -> "vgg")
-        self.chosen = dict(chosen or {})          # graded name -> the module whose definition is graded
-        self.unreadable = dict(unreadable or {})  # source -> (why, graded names it seems to hold)
-        self.files = dict(files or {})            # module -> the file it came from ("vgg.ipynb")
+    def __init__(self, folder, records, modules, graded, chosen, notes=(), single_file=False, shadowed=()):
+        self.folder, self.records, self.modules, self.graded = folder, records, modules, graded
+        self.chosen, self.notes, self.single_file = chosen, list(notes), single_file
+        self.home = {name: module for module, names in graded.items() for name in names}
+        self.problems = {r.key: r.problem for r in records if r.status == "unreadable"}
+        self.files = {r.key: r.file for r in records}
+        self.sources = survey.describe_files(records, chosen, list(self.home), shadowed)
 
     def find_function(self, name):
-        """The student's `name`: the copy chosen at load time, else its own file first, then any loaded module."""
+        """The student's `name`: the copy chosen at load time, else any module's; else why there is none."""
         function = getattr(self.modules.get(self.chosen.get(name)), name, None)
         if callable(function):
             return function
-        home = self.homes.get(name)
-        candidates = [home] + [m for m in self.modules if m != home] if home else list(self.modules)
-        for module_name in candidates:
-            function = getattr(self.modules.get(module_name), name, None)
+        home = self.home.get(name)
+        for key in ([home] if home else []) + [k for k in self.modules if k != home]:
+            function = getattr(self.modules.get(key), name, None)
             if callable(function):
                 return function
-        for source, (why, held) in self.unreadable.items():
-            if name in held or source == home:  # vgg.ipynb, unreadable, holds the vgg tasks by its name
-                raise MissingFunction(f"{why}" + (f" (it seems to define {name})" if name in held else ""))
-        unread = "".join(f"; note: {why}" for why, _ in self.unreadable.values())
-        if home and home in self.problems:
-            raise MissingFunction(f"{home}.py could not be loaded: {self.problems[home]}")
-        if home and self.modules.get(home) is None:
-            raise MissingFunction(f"no {home}.py (or notebook defining {name}) in the submission{unread}")
-        raise MissingFunction(f"{self.files.get(home, f'{home}.py')} defines no function named {name}{unread}")
+        status, why = survey.explain_missing(name, home, [r for r in self.records if r.status != "not read"],
+                                             self.single_file)
+        raise (UnreadableSource if status == "unreadable" else MissingFunction)(why)
 
 
 def _forget_package():
-    for key in [k for k in sys.modules if k == PACKAGE or k.startswith(PACKAGE + ".")]:
-        del sys.modules[key]
+    imports = getattr(sys.modules.get(PACKAGE), "__submission_imports__", None)
+    if imports is not None:  # the modules our finder made: no scan of the thousands torch registers
+        names = {PACKAGE} | {name for name in imports.created if name.startswith(PACKAGE + ".")}
+        imports.uninstall()
+    else:
+        names = [k for k in sys.modules if k == PACKAGE or k.startswith(PACKAGE + ".")]
+    for key in names:
+        sys.modules.pop(key, None)
 
 
 def unload(root):
-    """Drop `assignments` and its modules from sys.modules if `root` (the package a load made) is still there."""
+    """Drop `assignments`, its modules and its import rule if `root` (the package a load made) is still there."""
     if root is not None and sys.modules.get(PACKAGE) is root:
         _forget_package()
-
-
-def _make_package(folder, problems, run_init):
-    init = folder / "__init__.py"
-    run_init = run_init and init.exists()
-    spec = importlib.util.spec_from_file_location(
-        PACKAGE, init if run_init else None, submodule_search_locations=[str(folder)])
-    package = importlib.util.module_from_spec(spec) if run_init else types.ModuleType(PACKAGE)
-    package.__path__ = [str(folder)]
-    sys.modules[PACKAGE] = package
-    if run_init:
-        try:
-            spec.loader.exec_module(package)
-        except BaseException as error:  # noqa: BLE001 — an __init__ that fails must not stop the others
-            problems["__init__"] = short_traceback(error)
-    return package
 
 
 def _submission_files(path):
@@ -100,22 +83,12 @@ def _submission_files(path):
                         if p.suffix in (".py", ".ipynb") and not p.name.startswith(".") and p.is_file()), True
 
 
-def _graded_defs(path, functions):
-    """Graded name -> its last top-level `def` node in a .py file ({} when unreadable or unparsable)."""
-    try:
-        tree = ast.parse(path.read_text(encoding="utf-8-sig"))
-    except (OSError, SyntaxError, ValueError):
-        text = path.read_text(encoding="utf-8", errors="replace") if path.exists() else ""
-        return {name: None for name in functions if re.search(rf"def\s+{name}\s*\(", text)}
-    return {node.name: node for node in tree.body
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name in functions}
-
-
 def is_stub(node):
     """True for a function whose body (after its docstring) only raises NotImplementedError — the released stub."""
     if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
         return False
     body = node.body[1:] if ast.get_docstring(node) is not None else node.body
+
     def raises_not_implemented(statement):
         exc = getattr(statement, "exc", None)
         exc = exc.func if isinstance(exc, ast.Call) else exc
@@ -123,170 +96,152 @@ def is_stub(node):
     return bool(body) and all(raises_not_implemented(statement) for statement in body)
 
 
-def load_package(folder, extra_sources=None, guard=nullcontext, graded=None):
-    """Import the submission at `folder` (a folder, or one .py/.ipynb file) as `assignments.<source>`.
-
-    `graded` maps each assignment module to the function names graded in it (default: grader.spec's registry;
-    the sandboxed worker is told them in its spawn request). `extra_sources` maps module name -> (source text,
-    origin) for code given as text; a `.py` file of the same name wins. Each import runs inside `guard()` (the
-    in-process backend's time limit). Errors are recorded per source, never raised.
-    """
-    graded = {str(module): [str(name) for name in names] for module, names in (graded or spec.graded_names()).items()}
-    folder, files, whole_folder = _submission_files(Path(folder).resolve())
-    _forget_package()
-    loaded = _Loading(problems={}, modules={}, notes=[], unreadable={}, origins={}, graded=graded)
-    _make_package(folder, loaded.problems, run_init=whole_folder)
-    importlib.invalidate_caches()
-    _load_python({p.stem: p for p in files if p.suffix == ".py"}, dict(extra_sources or {}), loaded, guard)
-    for path in (p for p in files if p.suffix == ".ipynb"):
-        _load_notebook(path, loaded)
-    chosen = _choose(loaded.modules, loaded.origins, loaded.notes, loaded.homes)
-    return LoadedPackage(folder, loaded.modules, loaded.problems, loaded.notes, chosen, loaded.unreadable,
-                         {key: origin[0] for key, origin in loaded.origins.items()}, loaded.homes)
-
-
-@dataclass
 class _Loading:
-    problems: dict    # source -> why it failed
-    modules: dict     # source -> module or None
-    notes: list
-    unreadable: dict  # source -> (why, with the file's name; graded names it seems to define)
-    origins: dict     # source -> (file name, graded name -> (where in the file, its def node))
-    graded: dict      # assignment module -> graded function names
+    """One load in progress: the records, the modules, and the reader the import rule calls back."""
 
-    @property
-    def functions(self):
-        return tuple(name for names in self.graded.values() for name in names)
+    def __init__(self, root, graded, texts):
+        self.root, self.graded, self.texts = root, graded, texts  # texts: key -> (source text, origin)
+        self.names = tuple(name for names in graded.values() for name in names)
+        self.records, self.modules = {}, {}
+        self.imports = SubmissionImports(root, PACKAGE, self.read)
 
-    @property
-    def homes(self):
-        return {name: module for module, names in self.graded.items() for name in names}
+    def read(self, module, path):
+        """Read `path` into `module` by the one rule; raise ImportError (the why) when it cannot be read."""
+        key = module.__name__[len(PACKAGE) + 1:] or "__init__"
+        record = self.records.setdefault(key, survey.FileRecord(_relative(path, self.root), key))
+        if key in self.texts:
+            source = reading.read_text(Path(self.texts[key][1]), self.texts[key][0], self.names)
+        elif path.suffix == ".ipynb":
+            source = read_notebook(path, self.names)
+        else:
+            source = reading.read_python(path, self.names)
+        record.source = source
+        if source.problem:
+            record.status, record.problem = "unreadable", source.problem
+            raise ImportError(source.problem)
+        record.defined = reading.run(source, module, self.names)
 
-
-def _load_python(python_files, extra_sources, loaded, guard=nullcontext):
-    """The assignment modules (None when absent), then any other .py defining a graded function, then text."""
-    modules = list(loaded.graded)
-    others = [stem for stem, path in python_files.items() if stem not in modules and stem.isidentifier()
-              and not NOT_ANSWERS.match(stem) and _graded_defs(path, loaded.functions)]
-    for name in modules + others + [n for n in extra_sources if n not in modules]:
-        full = f"{PACKAGE}.{name}"
-        try:
-            if name in python_files:
+    def make_package(self, run_init, guard):
+        package = types.ModuleType(PACKAGE)
+        package.__path__, package.__package__ = [], PACKAGE  # empty: only the submission's own finder finds files
+        package.__submission_imports__ = self.imports
+        package.__builtins__ = self.imports.builtins
+        sys.modules[PACKAGE] = package
+        self.imports.install()
+        init = self.root / "__init__.py"
+        if run_init and init.is_file():
+            package.__file__ = str(init)
+            self.records["__init__"] = survey.FileRecord("__init__.py", "__init__", problem="")
+            try:
                 with guard():
-                    loaded.modules[name] = importlib.import_module(full)
-                loaded.origins[name] = (python_files[name].name,
-                                        {n: ("", node) for n, node in
-                                         _graded_defs(python_files[name], loaded.functions).items()})
-            elif name in extra_sources:
-                loaded.modules[name] = _module_from_source(full, *extra_sources[name])
-            else:
-                loaded.modules[name] = None
-        except BaseException as error:  # noqa: BLE001 — SyntaxError, ImportError, sys.exit() at import...
+                    self.read(package, init)
+            except KeyboardInterrupt:
+                raise
+            except BaseException as error:  # noqa: BLE001 — an __init__ that fails must not stop the others
+                if self.records["__init__"].status != "unreadable":
+                    self.records["__init__"].status = "unreadable"
+                    self.records["__init__"].problem = f"__init__.py could not be read: {short_traceback(error)}"
+        return package
+
+    def load(self, key, file, guard):
+        """Import one source as `assignments.<key>` (its record says what became of it)."""
+        record = self.records.setdefault(key, survey.FileRecord(file, key))
+        full = f"{PACKAGE}.{key}"
+        try:
+            with guard():
+                __import__(full)  # the builtin import: the sandboxed worker's audit hook sees which file loads
+            self.modules[key] = sys.modules[full]
+        except KeyboardInterrupt:
+            raise
+        except BaseException as error:  # noqa: BLE001 — a time limit, an exit in a class body, a skipped module...
             sys.modules.pop(full, None)
-            loaded.modules[name], loaded.problems[name] = None, short_traceback(error)
-            if name in others:  # not named after an assignment: say which file, and what it would have held
-                loaded.unreadable[name] = (f"{name}.py could not be loaded: {loaded.problems[name]}",
-                                           tuple(_graded_defs(python_files[name], loaded.functions)))
+            self.modules[key] = None
+            if record.status != "unreadable":  # (a worker's refusal of a file that killed it reads "loading x.py ...")
+                why = str(error) if type(error) is ImportError and str(error).startswith("loading ") \
+                    else short_traceback(error)
+                record.status, record.problem = "unreadable", f"{file} could not be read: {why}"
 
 
-def _load_notebook(path, loaded):
-    taken = {key for key, module in loaded.modules.items() if module is not None or key in loaded.problems}
-    key = _notebook_key(path.stem, taken | set(loaded.origins))
-    notebook = read_notebook(path, loaded.functions)
-    loaded.notes.extend(notebook.notes)
-    if notebook.problem:
-        loaded.modules[key], loaded.problems[key] = None, notebook.problem
-        loaded.unreadable[key] = (notebook.problem, notebook.mentions)
-        return
-    loaded.modules[key], defined = _module_from_notebook(f"{PACKAGE}.{key}", notebook, loaded.notes,
-                                                         loaded.functions)
-    loaded.origins[key] = (path.name, {name: (d.where, d.node) for name, d in defined.items()})
+def _relative(path, root):
+    try:
+        return Path(path).relative_to(root).as_posix()
+    except ValueError:
+        return Path(path).name
 
 
-def _notebook_key(stem, taken):
-    """A module name for a notebook: its stem as an identifier, never one a loaded source already uses."""
-    key = re.sub(r"\W", "_", stem) or "notebook"
-    key = key if key[0].isalpha() or key[0] == "_" else f"nb_{key}"
-    if key in taken:  # vgg.ipynb beside vgg.py: both are kept, and _choose says which copy is graded
-        key = f"{key}_ipynb"
+def _key_for(path, taken):
+    """A module name for a file: its stem when Python can import it, else a safe one (`21VGG.py` -> `py_21VGG`);
+    never one a loaded file already uses (vgg.ipynb beside vgg.py becomes vgg_ipynb: _choose says which is graded)."""
+    prefix = "nb" if path.suffix == ".ipynb" else "py"
+    key = module_name(path.stem) or f"{prefix}_" + re.sub(r"\W", "_", path.stem)
+    if key in taken and path.suffix == ".ipynb":
+        key += "_ipynb"
     while key in taken:
         key += "_"
     return key
 
 
-def _choose(modules, origins, notes, homes):
-    """Graded name -> module whose copy is graded: the first implemented copy, .py files before notebooks.
+def load_package(folder, extra_sources=None, guard=nullcontext, graded=None):
+    """Import the submission at `folder` (a folder, or one .py/.ipynb file) as `assignments.<source>`.
 
-    `origins`: module -> (file name, graded name -> (where in the file, its def node or None)).
+    `graded`: {module: graded function names} (default: grader.spec's). `extra_sources` maps module name ->
+    (source text, origin) for code given as text; a `.py` file of the same name wins. Each file's import runs
+    inside `guard()` (the in-process backend's time limit). Errors are recorded per file, never raised.
     """
+    graded = {module: tuple(names) for module, names in (graded or spec.graded_names()).items()}
+    root, files, whole_folder = _submission_files(Path(folder).resolve())
+    _forget_package()
+    texts = {name: text for name, text in (extra_sources or {}).items()
+             if not any(p.suffix == ".py" and p.stem == name for p in files)}
+    loading = _Loading(root, graded, texts)
+    loading.make_package(run_init=whole_folder, guard=guard)
+    python = [p for p in files if p.suffix == ".py"]
+    answers = [p for p in python if not NOT_ANSWERS.match(p.stem)]
+    order = sorted(answers, key=lambda p: (p.stem not in graded, list(graded).index(p.stem) if p.stem in graded else 0,
+                                           p.name))
+    for path in order + [Path(origin) for _, origin in texts.values()] + [p for p in files if p.suffix == ".ipynb"]:
+        key = next((name for name, (_, origin) in texts.items() if Path(origin) == path), None)
+        imported = loading.records.get(module_name(path.stem) or "")  # a sibling's import read it already
+        key = key or (imported.key if imported and imported.file == path.name else _key_for(path, set(loading.records)))
+        if key != path.stem or path.suffix != ".py":
+            loading.imports.registered[key] = path
+        loading.load(key, path.name, guard)
+    for path in (p for p in python if NOT_ANSWERS.match(p.stem) and p.stem != "__init__"):
+        loading.records[f"-{path.stem}"] = survey.FileRecord(path.name, path.stem, "not read",
+                                                             "tests, conftest, setup and __main__ files are never "
+                                                             "answers, so it is not read")
+    modules = {name: None for name in graded} | loading.modules
+    records = sorted(loading.records.values(), key=lambda r: ("/" in r.file, r.file.lower()))
+    notes = []
+    chosen = _choose(records, modules, graded, notes)
+    sources = [r for r in records if r.status != "not read" and r.key != "__init__"]
+    return LoadedPackage(root, records, modules, graded, chosen, notes, single_file=not whole_folder or
+                         len(sources) == 1, shadowed=loading.imports.shadowing())
+
+
+def _choose(records, modules, graded, notes):
+    """Graded name -> key of the module whose copy is graded: the first implemented copy, .py files before notebooks."""
     chosen = {}
-    for name, home in homes.items():
-        order = sorted(origins, key=lambda key: (origins[key][0].endswith(".ipynb"),
-                                                 Path(origins[key][0]).stem != home, origins[key][0]))
-        copies, seen = [], set()
-        for key in order:
-            function = getattr(modules.get(key), name, None)
-            if callable(function) and id(function) not in seen:  # `from .homework import vgg` is one copy
-                seen.add(id(function))
-                where, node = origins[key][1].get(name, ("", None))
-                copies.append((key, origins[key][0] + (f" ({where})" if where else ""), is_stub(node)))
-        if not copies:
-            continue
-        key, label, _ = next((copy for copy in copies if not copy[2]), copies[0])
-        chosen[name] = key
-        if len(copies) > 1:
-            stubs = [copy[1] for copy in copies if copy[2] and copy[0] != key]
-            why = (f"{' and '.join(stubs)} still hold{'s' if len(stubs) == 1 else ''} the unfilled stub" if stubs
-                   else ".py files come before notebooks; delete the copy you do not want graded")
-            notes.append(f"{name} is defined in {' and in '.join(c[1] for c in copies)}; graded: the one in "
-                         f"{label} ({why})")
+    readable = [r for r in records if r.status == "read" and modules.get(r.key) is not None]
+    for home, names in graded.items():
+        order = sorted(readable, key=lambda r: (r.file.endswith(".ipynb"), r.stem != home, r.file))
+        for name in names:
+            copies, seen = [], set()
+            for record in order:
+                function = getattr(modules[record.key], name, None)
+                if callable(function) and id(function) not in seen:  # `from .homework import vgg` is one copy
+                    seen.add(id(function))
+                    definition = record.defined.get(name)
+                    where = f" ({definition.where})" if definition else ""
+                    copies.append((record.key, record.file + where, is_stub(getattr(definition, "node", None))))
+            if not copies:
+                continue
+            key, label, _ = next((copy for copy in copies if not copy[2]), copies[0])
+            chosen[name] = key
+            if len(copies) > 1:
+                stubs = [copy[1] for copy in copies if copy[2] and copy[0] != key]
+                why = (f"{' and '.join(stubs)} still hold{'s' if len(stubs) == 1 else ''} the unfilled stub" if stubs
+                       else ".py files come before notebooks; delete the copy you do not want graded")
+                notes.append(f"{name} is defined in {' and in '.join(c[1] for c in copies)}; graded: the one in "
+                             f"{label} ({why})")
     return chosen
-
-
-def _module_from_notebook(full_name, notebook, notes, functions):
-    """Run a notebook's kept definitions one by one into a fresh module; -> (module, name -> Definition run)."""
-    module = types.ModuleType(full_name)
-    module.__package__, module.__file__ = PACKAGE, str(notebook.path)
-    sys.modules[full_name] = module
-    for number, text in notebook.cells.items():  # so tracebacks show the student's line
-        filename = f"{notebook.path.name} cell {number}"
-        linecache.cache[filename] = (len(text), None, [line + "\n" for line in text.split("\n")], filename)
-    defined, failed_imports = {}, {}
-    for definition in notebook.definitions:
-        code = compile(ast.Module(body=[definition.node], type_ignores=[]),
-                       f"{notebook.path.name} cell {definition.cell}", "exec")
-        try:
-            exec(code, module.__dict__)  # noqa: S102 — a definition from the student's notebook, never a top-level call
-        except KeyboardInterrupt:
-            raise
-        except BaseException as error:  # noqa: BLE001 — one failing import or def must not stop the rest
-            why = f"{type(error).__name__}: {error}"[:200]
-            if isinstance(definition.node, (ast.Import, ast.ImportFrom)):
-                failed_imports.setdefault((definition.text, why), []).append(definition.where)
-            else:
-                notes.append(f"{notebook.path.name} {definition.where}: `{definition.text}` failed ({why}); "
-                             f"{', '.join(definition.names)} is not defined")
-            continue
-        defined.update({name: definition for name in definition.names if name in functions})
-    for (text, why), places in failed_imports.items():
-        used = ", ".join(sorted({name.split(".")[0] for name in _bound_by(text)})) or "it"
-        notes.append(f"{notebook.path.name} {' and '.join(places)}: `{text}` failed ({why}); this costs points only "
-                     f"if a graded function uses {used}")
-    return module, defined
-
-
-def _bound_by(import_text):
-    try:
-        node = ast.parse(import_text).body[0]
-        return [alias.asname or alias.name for alias in node.names]
-    except (SyntaxError, IndexError, AttributeError):
-        return []
-
-
-def _module_from_source(full_name, source, origin):
-    module = types.ModuleType(full_name)
-    module.__package__ = PACKAGE
-    module.__file__ = origin
-    sys.modules[full_name] = module
-    exec(compile(source, origin, "exec"), module.__dict__)  # noqa: S102 — student code, in the student's process
-    return module

@@ -1,13 +1,14 @@
 """A Submission over a dict of functions — a notebook's own globals() — answering in process like inprocess.py."""
 from grader.submission.answering import MissingFunction
 from grader.submission.inprocess import InProcessSubmission
+from grader.submission.survey import namespace_hint
 
 
 class _Namespace:
     """Looks functions up in a live namespace: re-running a notebook cell changes what is graded next."""
 
     def __init__(self, namespace):
-        self.namespace, self.problems, self.notes = namespace, {}, []
+        self.namespace, self.problems, self.notes, self.sources = namespace, {}, [], []
 
     def find_function(self, name):
         function = self.namespace.get(name)
@@ -15,8 +16,8 @@ class _Namespace:
             return function
         if name in self.namespace:
             raise MissingFunction(f"{name} in this notebook is a {type(function).__name__}, not a function")
-        raise MissingFunction(f"{name} is not defined in this notebook yet: run the cell that defines it, "
-                              f"then run the check again")
+        raise MissingFunction(namespace_hint(name, self.namespace) or f"{name} is not defined in this notebook "
+                              f"yet: run the cell that defines it, then run the check again")
 
 
 class NamespaceSubmission(InProcessSubmission):

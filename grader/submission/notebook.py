@@ -1,15 +1,19 @@
-"""Read a student's .ipynb as definitions only: per code cell, drop magics, parse with ast, keep imports/defs/constants.
+"""Read a student's .ipynb: its code cells, magics and shell lines dropped, under the one reading rule (reading.py).
 
-Nothing here runs student code: the loader executes the statements this module keeps. Top-level statements
-such as `d2l.train_ch6(...)`, shape-printing loops and plots are dropped, because grading must not train
-for ten epochs or open windows. Every problem becomes a note (or, when the file is unusable, `problem`).
+Nothing here runs student code: the loader executes the statements kept. Top-level statements such as
+`d2l.train_ch6(...)`, shape-printing loops and plots are dropped, because grading must not train for ten epochs
+or open windows. Every problem becomes a note (or, when the file is unusable, `problem`).
 """
 import ast
 import json
 import mmap
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
+
+from grader.submission.reading import Source, kept_names, note_duplicates, note_syntax_errors, parse, take_statements
+
+NotebookSource = Source
+__all__ = ["NotebookSource", "kept_names", "python_source", "read_notebook"]
 
 MAX_NOTEBOOK_BYTES = 200 * 1024 * 1024  # above this, reading the JSON could exhaust a sandboxed worker's memory
 # Cell magics whose body is ordinary Python run in the notebook's namespace (its definitions persist);
@@ -18,30 +22,6 @@ PYTHON_CELL_MAGICS = {"time", "capture", "prun"}
 CLEAR_OUTPUTS = "clear its outputs (Jupyter: Edit > Clear Outputs of All Cells) and save it again"
 _SHELL_OR_MAGIC = re.compile(r"^(\s*)(?:[!%]|[\w.\[\], ]+=\s*[!%]|[\w.]+\?\??\s*$|\?\??[\w.]+\s*$)")
 _DEF = re.compile(rb"def\s+([A-Za-z_]\w*)\s*\(")
-
-
-@dataclass
-class Definition:
-    """One top-level statement kept from a notebook, parsed alone so that each can fail alone."""
-    cell: int          # 1-based position among all the notebook's cells, as seen scrolling top to bottom
-    line: int          # line within that cell
-    node: ast.stmt
-    names: tuple       # the names it binds
-    text: str          # its first line, for messages
-
-    @property
-    def where(self):
-        return f"cell {self.cell}, line {self.line}"
-
-
-@dataclass
-class NotebookSource:
-    path: Path
-    definitions: list = field(default_factory=list)
-    cells: dict = field(default_factory=dict)     # cell number -> the Python source the definitions come from
-    notes: list = field(default_factory=list)
-    problem: str = ""                              # why nothing could be taken from the file ("" when readable)
-    mentions: tuple = ()                           # graded names the raw file seems to define (for messages)
 
 
 def _size(nbytes):
@@ -97,41 +77,6 @@ def python_source(text):
     return "\n".join(lines)
 
 
-def _simple_value(node):
-    """A constant-like expression: literals, names, attributes, arithmetic, lambdas — never a call."""
-    allowed = (ast.Constant, ast.Name, ast.Load, ast.Attribute, ast.Tuple, ast.List, ast.Set, ast.Dict,
-               ast.BinOp, ast.UnaryOp, ast.operator, ast.unaryop, ast.Subscript, ast.Slice)
-    if isinstance(node, ast.Lambda):
-        return True  # its body runs only when called, like a def
-    return all(isinstance(child, allowed) for child in ast.walk(node))
-
-
-def _target_names(target):
-    if isinstance(target, ast.Name):
-        return (target.id,)
-    if isinstance(target, (ast.Tuple, ast.List)) and all(isinstance(t, ast.Name) for t in target.elts):
-        return tuple(t.id for t in target.elts)
-    return None
-
-
-def kept_names(node):
-    """The names a kept statement binds, or None when the statement is not a definition (it is dropped)."""
-    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-        return (node.name,)
-    if isinstance(node, (ast.Import, ast.ImportFrom)):
-        return tuple((alias.asname or alias.name).split(".")[0] for alias in node.names)
-    if isinstance(node, ast.Assign) and _simple_value(node.value):
-        names = [_target_names(target) for target in node.targets]
-        return None if None in names else tuple(n for group in names for n in group)
-    if isinstance(node, ast.AnnAssign) and node.value is not None and _simple_value(node.value):
-        return _target_names(node.target)
-    if isinstance(node, ast.Try):  # `try: from d2l import torch as d2l / except ImportError: d2l = None`
-        parts = node.body + node.orelse + node.finalbody + [s for h in node.handlers for s in h.body]
-        inner = [kept_names(s) if not isinstance(s, ast.Pass) else () for s in parts]
-        return None if None in inner else tuple(n for group in inner for n in group)
-    return None
-
-
 def _unreadable(path, why, names):
     return NotebookSource(path, problem=f"{path.name} could not be read: {why}", mentions=_mentions(path, names))
 
@@ -165,17 +110,28 @@ def read_notebook(path, graded_names=()):
     for number, (kind, text, count) in enumerate(cells, start=1):
         if kind == "code":
             _take_cell(source, number, text, count, graded_names)
-    for name in graded_names:
-        defs = [d for d in source.definitions if name in d.names and not isinstance(d.node, (ast.Import, ast.ImportFrom))]
-        if len(defs) > 1:
-            places = ", ".join(d.where for d in defs[:-1]) + f" and {defs[-1].where}"
-            source.notes.append(f"{path.name}: {name} is defined {len(defs)} times ({places}); the last one is "
-                                f"graded, as when the notebook runs top to bottom")
+    note_duplicates(source, graded_names)
     return source
 
 
+def _plain_python(text, filename):
+    """The tree of a cell that is plain Python already (most are: parsed once, not twice), or None."""
+    if text.lstrip().startswith("%%"):
+        return None
+    try:
+        return compile(text, filename, "exec", flags=ast.PyCF_ONLY_AST | ast.PyCF_ALLOW_TOP_LEVEL_AWAIT,
+                       dont_inherit=True)
+    except (SyntaxError, ValueError):
+        return None
+
+
 def _take_cell(source, number, text, count, graded_names):
-    where = f"{source.path.name} cell {number}" + (f" (In [{count}])" if count else "")
+    where = f"cell {number}" + (f" (In [{count}])" if count else "")
+    filename = f"{source.path.name} cell {number}"
+    tree = _plain_python(text, filename)
+    if tree is not None:
+        take_statements(source, tree, text, filename, cell=number)
+        return
     python = python_source(text)
     if python is None:
         lost = [name for name in graded_names if re.search(rf"def\s+{name}\s*\(", text)]
@@ -184,19 +140,15 @@ def _take_cell(source, number, text, count, graded_names):
                                 f"in the notebook; its {', '.join(lost)} is ignored")
         return
     try:
-        tree = compile(python, where, "exec", flags=ast.PyCF_ONLY_AST | ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
+        tree, skipped = parse(python, filename, flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
     except SyntaxError as error:
         lost = [name for name in graded_names if re.search(rf"def\s+{name}\s*\(", python)]
         source.notes.append(f"{where}, line {error.lineno}: SyntaxError: {error.msg}; the definitions in this cell "
                             f"are skipped" + (f" ({', '.join(lost)} among them)" if lost else ""))
+        source.lost.update({name: f"{where}, line {error.lineno}: SyntaxError: {error.msg}" for name in lost})
         return
     except ValueError as error:  # e.g. a NUL byte in the source
         source.notes.append(f"{where}: cannot be parsed ({error}); its definitions are skipped")
         return
-    source.cells[number] = python
-    lines = python.split("\n")
-    for node in tree.body:
-        names = kept_names(node)
-        if names is not None:
-            first = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
-            source.definitions.append(Definition(number, first, node, names, lines[first - 1].strip()[:120]))
+    take_statements(source, tree, python, filename, cell=number)
+    note_syntax_errors(source, skipped, python, graded_names, where=f"{where}, ")

@@ -34,7 +34,8 @@ from grader.submission.sandbox import Limits
 from grader.submission.forkserver import fork_server
 
 ANSWER_FIELDS = {"ok", "value", "status", "message", "output"}
-MODULE_NAME = re.compile(r"assignments(\.[A-Za-z_]\w{0,99})?")  # what a progress frame may name
+# what a progress frame may name: the package, its modules and subpackages (identifiers, 作业7 included)
+MODULE_NAME = re.compile(r"assignments(\.(?!\d)\w{1,100}){0,8}")
 MAX_PROBLEMS, MAX_NOTES, MESSAGE_CHARS = 250, 20, 4000
 
 
@@ -139,7 +140,7 @@ class WorkerSubmission:
         self._dir.chmod(0o711)  # the worker's own uid may pass through to its folder (handed to it), not list
         self._work = self._dir / "work"
         try:
-            self._notes, copied, self._sources = copy_submission(path, self._work / "submission")
+            self._notes, copied, self._source_count = copy_submission(path, self._work / "submission")
             self._work_bytes = (self.limits.disk_mb << 20) + copied
         except BaseException:
             shutil.rmtree(self._dir, ignore_errors=True)
@@ -147,6 +148,7 @@ class WorkerSubmission:
         self._options = {"namespaces": namespaces, "landlock": landlock, "hidden": [str(h) for h in hidden]}
         self._spent, self._worker, self._poisoned = 0.0, None, {}
         self._skip, self._load_problems, self._problems, self._start_error = {}, {}, {}, None
+        self._sources = []
         self.isolation = {}
         self._start()
         if not self.isolation:
@@ -161,6 +163,9 @@ class WorkerSubmission:
 
     def notes(self):
         return list(self._notes)
+
+    def sources(self):
+        return [dict(source) for source in self._sources]
 
     def ask(self, question):
         function = str(question.get("function"))
@@ -269,6 +274,7 @@ class WorkerSubmission:
                     elif kind == "loaded" and _plain_problems(body):
                         self._problems = {k[:100]: v[:2000] for k, v in list(body["problems"].items())[:MAX_PROBLEMS]}
                         self._notes += [note[:500] for note in body["notes"][:MAX_NOTES]]
+                        self._sources = _plain_sources(body.get("sources"))
                         self._spent += time.monotonic() - started
                         self._worker = worker
                         return worker
@@ -288,7 +294,7 @@ class WorkerSubmission:
             worker.kill()
             # a module is left out once, and no more of them than the submission has sources: a worker naming
             # fake modules before each death cannot make the restarts (or the skip list) grow without end
-            if current is None or current in self._skip or len(self._skip) > self._sources:
+            if current is None or current in self._skip or len(self._skip) > self._source_count:
                 self._start_error = f"the worker {why}"
                 return None
             module = current.split(".", 1)[1] if "." in current else "__init__"
@@ -309,3 +315,18 @@ def _plain_problems(body):
     problems, notes = body.get("problems"), body.get("notes")
     return (isinstance(problems, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in problems.items())
             and isinstance(notes, list) and all(isinstance(n, str) for n in notes))
+
+
+def _plain_sources(value):
+    """The worker's list of files as plain text (capped): anything of another shape is dropped, not trusted."""
+    def text(item, limit):
+        return item[:limit] if isinstance(item, str) else ""
+
+    def texts(items, limit):
+        return [text(item, limit) for item in items[:20] if isinstance(item, str)] if isinstance(items, list) else []
+    if not isinstance(value, list):
+        return []
+    return [{"file": text(s.get("file"), 300), "module": text(s.get("module"), 300),
+             "status": text(s.get("status"), 20), "gave": texts(s.get("gave"), 100), "why": text(s.get("why"), 2000),
+             "notes": texts(s.get("notes"), 500)}
+            for s in value[:101] if isinstance(s, dict)]

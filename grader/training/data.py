@@ -119,10 +119,10 @@ def load(data_root=None, download=False):
         raise DataNotFound(f"{data_root} lacks {', '.join(missing)} (plain or .gz). " + NO_DATA_HELP)
     if not download:
         raise DataNotFound(NO_DATA_HELP)
-    return download(CACHE_ROOT)
+    return download_into(CACHE_ROOT)
 
 
-def download(root):
+def download_into(root):
     from torchvision.datasets import FashionMNIST as TorchvisionFashionMNIST
     try:
         TorchvisionFashionMNIST(str(root), train=True, download=True)

@@ -1,4 +1,7 @@
-"""Exit the interpreter while the grader imports the file (os._exit skips every handler)."""
-# attack: {"module": "counting", "task": "conv_output_size", "status": ["missing"], "sibling": null}
+"""Exit the interpreter while the grader reads the file (os._exit skips every handler), from a class body."""
+# attack: {"module": "counting", "task": "conv_output_size", "status": ["unreadable"], "sibling": null}
 import os
-os._exit(0)
+
+
+class Boot:  # top-level calls never run when a file is read, but a class body does
+    os._exit(0)

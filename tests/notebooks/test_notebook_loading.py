@@ -3,12 +3,17 @@ whatever cannot be used is explained without hiding the rest."""
 import pytest
 
 from grader import spec
-from grader.submission.answering import MissingFunction
+from grader.submission.answering import MissingFunction, UnreadableSource
 from grader.submission.base import call, describe
 from grader.submission.inprocess import InProcessSubmission
 from grader.submission.loader import load_package
 from grader.submission.namespace import NamespaceSubmission
 from tests.notebooks.notebook_factory import ROOT, d2l_notebook, solution_code, write
+
+def file_notes(submission, file):
+    """The notes listed under one file of the submission."""
+    return next(source["notes"] for source in submission.sources() if source["file"] == file)
+
 
 NIN_BLOCK = describe("nin_block", {"in_channels": 1, "out_channels": 2, "kernel_size": 3, "strides": 1, "padding": 1},
                      (1, 1, 8, 8))
@@ -28,9 +33,9 @@ def test_a_d2l_notebook_is_graded_by_definitions_only(tmp_path):
     assert failed.status == "error" and "name 'd2l' is not defined" in failed.message
     assert "作业.ipynb cell 6: return d2l.AlexNet()" in failed.message
     assert not sentinel.exists()  # neither the training cell nor the sentinel cell ran
-    assert submission.problems() == {}
-    [note] = submission.notes()
-    assert note.startswith("作业.ipynb cell 3, line 3: `from d2l import torch as d2l` failed (ModuleNotFoundError")
+    assert submission.problems() == {} and submission.notes() == []
+    [note] = file_notes(submission, "作业.ipynb")
+    assert note.startswith("cell 3, line 3: `from d2l import torch as d2l` failed (ModuleNotFoundError")
     assert "costs points only if a graded function uses d2l" in note
 
 
@@ -40,8 +45,8 @@ def test_a_definition_that_fails_is_noted_and_the_others_stay(tmp_path):
     submission = InProcessSubmission(tmp_path)
     assert submission.ask(describe("vgg_block", {"num_convs": 1, "in_channels": 1, "out_channels": 1},
                                    (1, 1, 4, 4))).status == "missing"
-    assert any("nb.ipynb cell 4, line 1: `@d2l.add_to_class(object)` failed (NameError" in n
-               and "vgg_block is not defined" in n for n in submission.notes())
+    assert any("cell 4, line 1: `@d2l.add_to_class(object)` failed (NameError" in n
+               and "vgg_block is not defined" in n for n in file_notes(submission, "nb.ipynb"))
 
 
 def test_a_notebook_beside_an_untouched_py_skeleton_is_graded_and_the_note_says_so(tmp_path):
@@ -50,8 +55,8 @@ def test_a_notebook_beside_an_untouched_py_skeleton_is_graded_and_the_note_says_
     submission = InProcessSubmission(tmp_path)
     assert submission.ask(NIN_BLOCK).ok
     assert submission.ask(describe("nin", {}, (1, 1, 224, 224))).status == "not_implemented"  # only in nin.py
-    assert ("nin_block is defined in nin.py and in nin.ipynb (cell 4, line 1); graded: the one in nin.ipynb "
-            "(cell 4, line 1) (nin.py still holds the unfilled stub)") in submission.notes()
+    assert ("nin_block is defined in nin.py (line 7) and in nin.ipynb (cell 4, line 1); graded: the one in "
+            "nin.ipynb (cell 4, line 1) (nin.py (line 7) still holds the unfilled stub)") in submission.notes()
 
 
 def test_when_both_copies_are_implemented_the_py_file_is_graded(tmp_path):
@@ -61,7 +66,7 @@ def test_when_both_copies_are_implemented_the_py_file_is_graded(tmp_path):
     submission = InProcessSubmission(tmp_path)
     assert submission.ask(call("conv_output_size", 224, 11, 4, 1)).value == 1
     [note] = [n for n in submission.notes() if n.startswith("conv_output_size is defined")]
-    assert "graded: the one in counting.py (.py files come before notebooks" in note
+    assert "graded: the one in counting.py (line 1) (.py files come before notebooks" in note
 
 
 def test_one_homework_py_with_all_nine_functions_is_found_and_helper_scripts_are_not_run(tmp_path):
@@ -96,21 +101,26 @@ def test_broken_notebooks_explain_their_functions_and_the_rest_is_graded(tmp_pat
     submission = InProcessSubmission(tmp_path)
     assert submission.ask(NIN_BLOCK).ok
     block = submission.ask(describe("vgg_block", {"num_convs": 1, "in_channels": 1, "out_channels": 1}, (1, 1, 4, 4)))
-    assert block.status == "missing"
-    assert block.message.startswith("vgg.ipynb could not be read: it is not valid notebook JSON (line 1, column")
-    assert block.message.endswith("(it seems to define vgg_block)")
+    assert block.status == "unreadable"  # there, but not readable: the reason is said once, in the list of files
+    assert block.message == ("vgg.ipynb could not be read, so vgg_block was not graded (the reason is under "
+                             "vgg.ipynb in the list of files)")
     # an empty file names nothing: its name says which assignment it was
     net = submission.ask(describe("alexnet", {}, (1, 1, 224, 224)))
-    assert net.status == "missing" and net.message == ("alexnet.ipynb could not be read: the file is empty (0 bytes); "
-                                                       "save the notebook in Jupyter and submit it again")
+    assert net.status == "unreadable" and net.message.startswith("alexnet.ipynb could not be read")
     assert set(submission.problems()) == {"vgg", "alexnet"}
+    listed = {source["file"]: source for source in submission.sources()}
+    assert listed["vgg.ipynb"]["why"].startswith("vgg.ipynb could not be read: it is not valid notebook JSON (line 1")
+    assert listed["alexnet.ipynb"]["why"] == ("alexnet.ipynb could not be read: the file is empty (0 bytes); save "
+                                              "the notebook in Jupyter and submit it again")
+    assert listed["nin.ipynb"]["gave"] == ["nin_block", "nin"] and "._nin.ipynb" not in listed
 
 
 def test_a_notebook_named_like_a_py_module_never_replaces_it(tmp_path):
-    (tmp_path / "vgg.py").write_text("import nonexistent_package_for_the_test\n")
+    (tmp_path / "vgg.py").write_text("def vgg_block(:\n")
     write(d2l_notebook([solution_code("vgg_block")]), tmp_path / "vgg.ipynb")
     package = load_package(tmp_path)
-    assert "ModuleNotFoundError" in package.problems["vgg"]  # the .py file's own error stays visible
+    [vgg_py] = [source for source in package.sources if source["file"] == "vgg.py"]
+    assert "SyntaxError" in vgg_py["notes"][0]  # the .py file's own error stays visible
     assert package.find_function("vgg_block").__module__ == "assignments.vgg_ipynb"
 
 
@@ -139,8 +149,9 @@ def test_a_broken_single_py_names_itself_for_the_functions_it_held(tmp_path):
     (tmp_path / "homework.py").write_text("def nin(:\n    pass\n\ndef nin_block(a, b, c, d, e):\n    pass\n")
     write(d2l_notebook([solution_code("vgg_block")]), tmp_path / "vgg.ipynb")
     package = load_package(tmp_path)
-    with pytest.raises(MissingFunction, match=r"^homework\.py could not be loaded: SyntaxError.*seems to define nin\)$"):
+    with pytest.raises(UnreadableSource, match=r"^homework\.py has a syntax error where nin is defined \(line 1; "
+                                               r"see the note under homework\.py\): fix it and nin is graded$"):
         package.find_function("nin")
-    with pytest.raises(MissingFunction, match=r"^vgg\.ipynb defines no function named vgg; note: homework\.py"):
+    with pytest.raises(MissingFunction, match=r"^vgg\.ipynb defines no function named vgg: add `def vgg\(conv_arch"):
         package.find_function("vgg")
     assert package.find_function("vgg_block").__module__ == "assignments.vgg"

@@ -60,14 +60,15 @@ def test_a_d2l_notebook_keeps_its_definitions_in_order_and_no_top_level_code(tmp
     assert notebook.notes == []
 
 
-def test_a_syntax_error_loses_only_that_cell_and_says_cell_and_line(tmp_path):
+def test_a_syntax_error_loses_only_its_statement_and_says_cell_and_line(tmp_path):
     broken = "def helper():\n    return 1\n\ndef nin_block(a, b:\n    return a"
     path = write(d2l_notebook([solution_code("conv_output_size"), broken, solution_code("nin")]), tmp_path / "h.ipynb")
     notebook = read_notebook(path, spec.functions())
     names = [n for d in notebook.definitions for n in d.names]
-    assert "conv_output_size" in names and "nin" in names and "helper" not in names and "nin_block" not in names
+    assert "conv_output_size" in names and "nin" in names and "helper" in names and "nin_block" not in names
     [note] = notebook.notes
-    assert note.startswith("h.ipynb cell 5 (In [4]), line 4: SyntaxError") and "nin_block" in note
+    assert note.startswith("cell 5 (In [4]), line 4: SyntaxError") and "lines 4–5 skipped (nin_block among them)" in note
+    assert notebook.lost == {"nin_block": note.split(" (nin_block")[0]}
 
 
 def test_a_function_defined_twice_is_noted_and_the_last_definition_is_last(tmp_path):
@@ -83,7 +84,7 @@ def test_a_function_defined_twice_is_noted_and_the_last_definition_is_last(tmp_p
 def test_a_graded_function_in_a_writefile_cell_is_reported(tmp_path):
     path = write(d2l_notebook(["%%writefile vgg.py\n" + solution_code("vgg")]), tmp_path / "w.ipynb")
     [note] = read_notebook(path, spec.functions()).notes
-    assert "cell 4" in note and "%%writefile" in note and "vgg is ignored" in note
+    assert note.startswith("cell 4") and "%%writefile" in note and "vgg is ignored" in note
 
 
 @pytest.mark.parametrize("content, message", [

@@ -16,7 +16,9 @@ TINY_RESNET = [("layers", BN_RELU_STEM),                                        
 
 ASSIGNMENT = Assignment(
     name="residual", module="residual", reference="tests.registry.residual_solution",
-    tasks=(Task("residual", "residual", 10, "tests.registry.residual_checks:check_residual"),),
+    section="§7.6",
+    tasks=(Task("residual", "residual", 10, "tests.registry.residual_checks:check_residual",
+                signature=(("in_channels",), ("out_channels",), ("use_1x1conv", False), ("strides", 1))),),
     training=(Task("train_resnet", "residual", 5, "grader.checks.training:check_training", needs=("residual",),
                    training=Training(
                        model="resnet", plans={"cpu": TINY_RESNET},

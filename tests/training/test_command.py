@@ -48,7 +48,7 @@ def test_no_data_and_no_network_names_both_ways(no_default_data, monkeypatch, tm
         tried.append(root)
         raise data.DataNotFound("download failed (URLError: no network). " + data.NO_DATA_HELP)
 
-    monkeypatch.setattr(data, "download", offline)  # the CLI may download; the test never does
+    monkeypatch.setattr(data, "download_into", offline)  # the CLI may download; the test never does
     assert main(["train", "nin", "--profile", "cpu", "--out", str(tmp_path)]) == 2
     err = capsys.readouterr().err
     assert tried, "the command did not try to download"

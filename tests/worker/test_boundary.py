@@ -162,7 +162,7 @@ def test_a_zip_is_measured_before_zipfile_reads_its_listing(tmp_path):
 
 
 def test_a_submission_holding_the_kit_is_refused_with_a_sentence(tmp_path):
-    from grader.commands.grade import grade_path
+    from grader.grade import grade_path
     from grader.submission.loader import SubmissionNotFound
     folder = tmp_path / "mallory"
     (folder / "grader").mkdir(parents=True)

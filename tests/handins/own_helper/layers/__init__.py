@@ -1,0 +1,1 @@
+from .pooling import halve
