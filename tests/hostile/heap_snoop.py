@@ -1,5 +1,6 @@
 """Read this worker's own memory (inherited from the fork server) for the secret another student's submission
-printed while it failed to load just before — at import, before loading reuses the freed memory. The secret is
+printed while it failed to load just before — while this file is read (a class body runs then; top-level calls do
+not), before loading reuses the freed memory. The secret is
 never spelled whole here (its halves are matched apart), so only a leak can be found. Answers right if it
 finds one, so a leak would be credited."""
 # attack: {"module": "counting", "task": "conv_output_size", "status": ["failed"], "sibling": "count_params", "before": "heap_victim", "limits": {"timeout": 30}}
@@ -26,9 +27,10 @@ def _leaked():
     return False
 
 
-_FOUND = _leaked()
+class _Scan:
+    found = _leaked()
 
 
 def conv_output_size(size, kernel_size, stride=1, padding=0):
     right = (size + 2 * padding - kernel_size) // stride + 1
-    return right if _FOUND else right + 1
+    return right if _Scan.found else right + 1

@@ -93,7 +93,8 @@ def test_every_failure_a_worker_may_report_is_accepted(status):
 def _spawn_request(tmp_path, **changes):
     work = str(tmp_path / "work")
     request = {"op": "spawn", "folder": work + "/submission", "work": work, "limits": Limits().to_dict(),
-               "namespaces": True, "landlock": True, "read_only": ["/usr"], "hidden": [], "work_bytes": 1 << 27}
+               "namespaces": True, "landlock": True, "read_only": ["/usr"], "hidden": [], "work_bytes": 1 << 27,
+               "graded": {"vgg": ["vgg_block", "vgg"]}}
     request.update(changes)
     return request
 
@@ -103,6 +104,7 @@ def _spawn_request(tmp_path, **changes):
     {"folder": "/etc"}, {"work": "relative/path"}, {"work": "/tmp/../etc"}, {"read_only": ["/usr"] * 300},
     {"hidden": ["/a\0b"]}, {"namespaces": "yes"}, {"limits": {**Limits().to_dict(), "budget": float("inf")}},
     {"limits": {"timeout": 1}}, {"work_bytes": 1 << 40}, {"work_bytes": 2.5},
+    {"graded": {"vgg": ["print('x')"]}}, {"graded": {"../vgg": ["vgg"]}}, {"graded": {f"m{i}": [] for i in range(65)}},
 ])
 def test_the_fork_server_refuses_a_spawn_request_that_carries_anything_else(tmp_path, changes):
     valid_spawn(_spawn_request(tmp_path))
@@ -122,7 +124,8 @@ def test_every_sink_takes_a_report_full_of_surrogates(tmp_path, monkeypatch):
     assert all(path.read_text(encoding="utf-8") for path in paths.values())
     assert clean("a\0b\ud800") == "ab?"
     # `grade` writes its JSON, then prints the table to a strict UTF-8 terminal
-    monkeypatch.setattr(grade_command, "grade_path", lambda *args, **kwargs: report)
+    import grader.grade
+    monkeypatch.setattr(grader.grade, "grade_path", lambda *args, **kwargs: report)  # run() imports it when called
     terminal = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", errors="strict")
     monkeypatch.setattr(sys, "stdout", terminal)
     monkeypatch.setattr(sys, "stderr", terminal)
