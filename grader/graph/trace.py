@@ -191,11 +191,18 @@ def canonical(root, graph, shapes):
     """`graph` (traced from `root`) as canonical nodes. `shapes`: fx node -> output shape (list), None for a
     non-tensor; nodes the run did not reach are absent (their op is still named, their shape is None)."""
     def is_tensor(node):
+        """Measured where the run reached; past a failure, guessed: size arithmetic (`x.size(0)`, `x.shape[0]`)
+        is not a tensor, everything else is."""
         if node in shapes:
             return shapes[node] is not None
-        return not (node.op == "call_method" and node.target in SCALAR_METHODS
-                    or node.op == "call_function" and node.target in (getattr, operator.getitem)
-                    and node.args and isinstance(node.args[0], torch.fx.Node) and not is_tensor(node.args[0]))
+        if node.op == "call_method":
+            return node.target not in SCALAR_METHODS
+        if node.op == "call_function" and node.target is getattr:
+            return False  # x.shape, x.dtype: attributes, not tensors
+        if node.op == "call_function" and node.target is operator.getitem and node.args:
+            source = node.args[0]
+            return not isinstance(source, torch.fx.Node) or is_tensor(source)  # x[:, 0] is; x.shape[0] is not
+        return True
 
     ids, nodes, output = {}, [], None
     for node in graph.nodes:
