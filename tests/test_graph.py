@@ -11,6 +11,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from grader import netspec
+from grader.book import BOOK_FACTS
 from grader.graph.describe import describe, probe_input
 from grader.graph.rebuild import CannotRebuild, sized
 from grader.graph.trace import use_order
@@ -172,7 +173,8 @@ def test_seeded_descriptions_repeat_and_another_seed_differs():
 
 def test_the_rebuilt_network_computes_what_the_description_says(book_alexnet):
     description, tensors = book_alexnet
-    network, output_shape = sized(graph_from(description["graph"]), (1, 1, 224, 224))
+    network, output_shape, flops = sized(graph_from(description["graph"]), (1, 1, 224, 224))
+    assert flops == BOOK_FACTS["alexnet"]["flops"]  # torch.utils.flop_counter's count of the book's AlexNet
     assert output_shape == [1, 10] and isinstance(network, torch.fx.GraphModule)
     netspec.materialise(network)
     netspec.fill_deterministic(use_order(network), 3)
@@ -191,7 +193,7 @@ def test_a_shared_layer_is_rebuilt_shared():
             return self.conv(F.relu(self.conv(x)))
 
     description, tensors = describe(Twice(), (1, 2, 5, 5), 4)
-    network, _ = sized(graph_from(description["graph"]), (1, 2, 5, 5))
+    network = sized(graph_from(description["graph"]), (1, 2, 5, 5)).network
     assert sum(p.numel() for p in network.parameters()) == description["n_params"] == 2 * 2 * 9 + 2
     netspec.materialise(network)
     netspec.fill_deterministic(use_order(network), 4)

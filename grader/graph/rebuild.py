@@ -9,6 +9,7 @@ FLOPs of one image are bounded.
 """
 import math
 import operator
+from typing import NamedTuple
 
 import torch
 import torch.fx
@@ -119,16 +120,19 @@ class _Sizer(torch.fx.Interpreter):
         return output
 
 
-def sized(graph, input_shape, what="the network"):
-    """`rebuild(graph)` on the meta device, run once there on one image of `input_shape`; -> (the meta network,
-    its output shape for that image). Raises CannotRebuild when it is too big or its layers do not fit together."""
-    with torch.device("meta"):
-        network = rebuild(graph)
-    parameters = sum(p.numel() for p in network.parameters())
-    if parameters > MAX_PARAMETERS:
-        raise CannotRebuild(f"{what} has {parameters:,} parameters; the training check trains at most "
-                            f"{MAX_PARAMETERS:,} (the chapter's largest, VGG-11, has 128,806,154): check the layer "
-                            f"sizes", "memory")
+class Sized(NamedTuple):
+    network: nn.Module   # on the meta device: nothing allocated yet
+    output_shape: list   # for one image
+    flops: int           # forward FLOPs for one image (torch.utils.flop_counter's convention, Conv2d + Linear)
+
+
+def cost(module, input_shape, what="the network"):
+    """Forward FLOPs for one image of a trusted module built on the meta device (the reference's, never the
+    student's object); raises CannotRebuild as sized() does."""
+    return _run_sized(torch.fx.symbolic_trace(module), input_shape, what)[1]
+
+
+def _run_sized(network, input_shape, what):
     sizer = _Sizer(network, what)
     try:
         with torch.no_grad():
@@ -137,4 +141,17 @@ def sized(graph, input_shape, what="the network"):
         raise
     except (RuntimeError, ValueError, TypeError, IndexError) as error:
         raise CannotRebuild(f"{what}'s layers do not fit together: {str(error).splitlines()[0][:200]}") from error
-    return network, list(output.shape)
+    return list(output.shape), sizer.flops
+
+
+def sized(graph, input_shape, what="the network"):
+    """`rebuild(graph)` on the meta device, run once there on one image of `input_shape`; -> Sized. Raises
+    CannotRebuild when it is too big or its layers do not fit together."""
+    with torch.device("meta"):
+        network = rebuild(graph)
+    parameters = sum(p.numel() for p in network.parameters())
+    if parameters > MAX_PARAMETERS:
+        raise CannotRebuild(f"{what} has {parameters:,} parameters; the training check trains at most "
+                            f"{MAX_PARAMETERS:,} (the chapter's largest, VGG-11, has 128,806,154): check the layer "
+                            f"sizes", "memory")
+    return Sized(network, *_run_sized(network, input_shape, what))

@@ -3,9 +3,9 @@ import numpy as np
 import torch
 from torch import nn
 
-from grader import netspec
+from grader import netspec, spec
 from grader.graph.describe import probe_input
-from grader.graph.rebuild import CannotRebuild, sized
+from grader.graph.rebuild import CannotRebuild, cost, sized
 from grader.graph.trace import use_order
 from grader.graph.validate import MalformedGraph, description_from
 from grader.submission.base import describe
@@ -25,12 +25,31 @@ def call_text(builder, kwargs):
     return f"{builder}({', '.join(f'{k}={v!r}' for k, v in kwargs.items())})"
 
 
-def _rebuild(answer, what, input_shape, seed):
+MAX_COST_RATIO = 4  # a network trains at most this many times the FLOPs per image of the reference's for the call
+
+
+def _within_the_references_cost(flops, builder, kwargs, input_shape, what):
+    """Refuse a network that costs far more than the reference's for the same builder call: the training budget is
+    sized for the assignment's networks, and a builder may return something else for the training's arguments."""
+    try:
+        with torch.device("meta"):
+            reference = spec.reference_function(builder)(**kwargs)
+        want = cost(reference, input_shape, f"the reference {what}")
+    except Exception:  # noqa: BLE001 — no reference to measure against (or it cannot be traced): the absolute bounds hold
+        return
+    if flops > MAX_COST_RATIO * max(want, 1):
+        raise NetworkProblem("memory", f"{what} costs {flops:,} FLOPs per image, {flops / max(want, 1):.0f} times the "
+                                       f"reference's {want:,}: the training check trains networks the size of the "
+                                       f"assignment's (at most {MAX_COST_RATIO} times); check the layer sizes")
+
+
+def _rebuild(answer, builder, kwargs, input_shape, seed):
     """The grader's GraphModule copy of one described network, verified to reproduce the student's output.
 
     The description is the student's claim: it is validated, sized on the meta device (bounded parameters,
     activations and FLOPs) and only then allocated, filled with the same seeded weights and run on the same probe.
     """
+    what = call_text(builder, kwargs)
     try:
         description = description_from(answer.value)
     except MalformedGraph as error:
@@ -42,9 +61,10 @@ def _rebuild(answer, what, input_shape, seed):
     if not isinstance(student_output, np.ndarray):
         raise NetworkProblem("invalid", f"{what}: the description came back without its output")
     try:
-        copy, _ = sized(description["graph"], input_shape, what)
+        copy, _, flops = sized(description["graph"], input_shape, what)
     except CannotRebuild as problem:
         raise NetworkProblem(problem.status, f"{what} cannot be rebuilt for training: {problem}") from None
+    _within_the_references_cost(flops, builder, kwargs, input_shape, what)
     netspec.materialise(copy)
     netspec.fill_deterministic(use_order(copy), seed)  # the order the student's side filled in: forward's use order
     copy.eval()
@@ -80,7 +100,7 @@ def fetch_network(submission, plan, input_size, seed=0):
             if not answer.ok:
                 raise NetworkProblem(answer.status, f"{what}: {answer.message}")
             try:
-                piece = _rebuild(answer, what, shape, seed)
+                piece = _rebuild(answer, builder, kwargs, shape, seed)
             except NetworkProblem as problem:
                 if made_by:  # the input came from the student's previous part: say so
                     problem.args = (f"{problem} (its input comes from {made_by}, which outputs {tuple(shape)})",)

@@ -264,3 +264,30 @@ def test_the_sandboxed_worker_answers_the_same_network(reference):
     x = torch.randn(3, 1, size, size)
     with torch.no_grad():
         torch.testing.assert_close(theirs.eval()(x), ours.eval()(x))  # same seeded weights from the description
+
+
+WIDER_FOR_TRAINING = '''
+from torch import nn
+
+
+def alexnet(in_channels=1, num_classes=10, input_size=224, dropout=0.5):
+    width = 64 if input_size == 67 else 1  # the training's own arguments get a network the checks never saw
+    side = (input_size + 2 - 11) // 4 + 1
+    for _ in range(3):
+        side = (side - 3) // 2 + 1
+    return nn.Sequential(nn.Conv2d(in_channels, 96 * width, 11, 4, 1), nn.ReLU(), nn.MaxPool2d(3, 2),
+                         nn.Conv2d(96 * width, 256, 5, padding=2), nn.ReLU(), nn.MaxPool2d(3, 2),
+                         nn.Conv2d(256, 384, 3, padding=1), nn.ReLU(), nn.Conv2d(384, 384, 3, padding=1), nn.ReLU(),
+                         nn.Conv2d(384, 256, 3, padding=1), nn.ReLU(), nn.MaxPool2d(3, 2), nn.Flatten(),
+                         nn.Linear(256 * side * side, 4096), nn.ReLU(), nn.Dropout(dropout),
+                         nn.Linear(4096, 4096), nn.ReLU(), nn.Dropout(dropout), nn.Linear(4096, num_classes))
+'''
+
+
+def test_a_network_far_costlier_than_the_references_for_the_same_call_is_not_trained(make_submission):
+    """The reference alexnet(input_size=67) costs F FLOPs per image (counted on meta); 64 times the first conv's
+    width costs far more than 4 F: refused before it is allocated, let alone trained."""
+    with pytest.raises(NetworkProblem, match=r"alexnet\(input_size=67, dropout=0.0\) costs [\d,]+ FLOPs per image, "
+                                             r"\d+ times the reference's") as problem:
+        fetch_network(make_submission({"alexnet": WIDER_FOR_TRAINING}), *cpu_plan("alexnet"))
+    assert problem.value.status == "memory"
