@@ -4,7 +4,7 @@ import importlib
 import sys
 
 from grader import spec
-from grader.commands.options import add_time_limits
+from grader.commands.options import add_time_limits, add_train_cache, count
 from grader.startpath import drop_start_folder
 
 # command -> "module:function" taking the parsed args and returning an exit code (imported lazily)
@@ -34,6 +34,7 @@ def build_parser():
                        help="run the student's code in this process (your own code only: no sandbox)")
     grade.add_argument("--profile", default="auto", choices=("auto", "gpu", "cpu"), help="training profile")
     add_time_limits(grade)
+    add_train_cache(grade)
 
     train = sub.add_parser("train", help="train one network on Fashion-MNIST and give a verdict")
     train.add_argument("model", choices=spec.training_models())
@@ -47,6 +48,7 @@ def build_parser():
     train.add_argument("--seed", type=int, default=0)
     train.add_argument("--data", default=None, help="Fashion-MNIST root (default: $FASHION_MNIST or auto)")
     train.add_argument("--out", default="runs", help="folder for the PNG curve and the JSON record")
+    add_train_cache(train)
 
     release = sub.add_parser("release", help="regenerate assignments/ (+ notebooks) from solutions/")
     release.add_argument("--solutions", default="solutions")
@@ -62,6 +64,10 @@ def build_parser():
     autograde.add_argument("--force", action="store_true", help="regrade even finished jobs")
     autograde.add_argument("--profile", default="auto", choices=("auto", "gpu", "cpu"))
     add_time_limits(autograde)
+    add_train_cache(autograde, where="OUT/training-cache, beside the gradebook")
+    autograde.add_argument("--verify-cache", type=count, default=0, metavar="N",
+                           help="re-train N of this run's reused training results and report any whose test accuracy "
+                                "differs from its record")
 
     autograde.add_argument("--before", metavar="DATE", help="git checkouts (a cloned GitHub Classroom): grade each "
                            "one's assignments/ at its last commit before DATE (ISO 8601; default: HEAD)")

@@ -80,13 +80,20 @@ def grade(submission, tasks=None, train=False, training_options=None, on_result=
     return report
 
 
+def training_options(profile, train_cache=None):
+    """The options every training check of one grading gets."""
+    return {"profile": profile, **({"cache": train_cache} if train_cache else {})}
+
+
 NO_SANDBOX = {"layers": [], "missing": ["--in-process: the submission ran inside the grader, without any sandbox"]}
 
 
-def grade_path(path, train=False, sandbox=True, profile="auto", timeout=None, budget=None, on_result=None):
+def grade_path(path, train=False, sandbox=True, profile="auto", timeout=None, budget=None, on_result=None,
+               train_cache=None):
     """Report for the submission at `path` (a folder, or one .py/.ipynb/.zip file), staged as autograde stages
     it; student code runs in a worker unless `sandbox=False` (your own code only). `timeout`/`budget`: seconds
-    for one call / all calls of the submission (default: sandbox.Limits).
+    for one call / all calls of the submission (default: sandbox.Limits). `train_cache`: None (train every time)
+    or a training cache's plain dict (training.reuse.CacheUse.to_dict()).
     `environment["isolation"]` lists the active layers. Raises SubmissionNotFound for an unreadable entry."""
     from grader.collect import stage
     from grader.submission.loader import SubmissionNotFound
@@ -109,8 +116,8 @@ def grade_path(path, train=False, sandbox=True, profile="auto", timeout=None, bu
         shutil.rmtree(scratch, ignore_errors=True)
         raise
     try:
-        report = grade(submission, train=train, training_options={"profile": profile} if train else None,
-                       on_result=on_result)
+        report = grade(submission, train=train, training_options=training_options(profile, train_cache) if train
+                       else None, on_result=on_result)
         report.submission = str(path)
         report.environment["isolation"] = getattr(submission, "isolation", None) or NO_SANDBOX
     finally:

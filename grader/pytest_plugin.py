@@ -19,6 +19,9 @@ def pytest_addoption(parser):
     group.addoption("--train-profile", default="auto", choices=("auto", "gpu", "cpu"),
                     help="training profile: gpu (book-size models, CUDA), cpu (reduced models), auto (gpu if CUDA)")
     group.addoption("--data", default=None, metavar="DIR", help="Fashion-MNIST root (default: $FASHION_MNIST or auto)")
+    group.addoption("--no-train-cache", action="store_true",
+                    help="train again even when the same network was trained before (results are kept in your "
+                         "user cache folder, so unchanged work trains only once)")
     group.addoption("--call-timeout", type=float, default=60.0, help="seconds one call of your code may take")
 
 
@@ -51,6 +54,13 @@ class GradingSession:
             self._submission.close()
             self._submission = None
 
+    def train_cache(self):
+        """{"cache": ...} for the training checks: the user's cache folder unless --no-train-cache."""
+        if self.config.getoption("no_train_cache"):
+            return {}
+        from grader.training.cache import user_cache_folder
+        return {"cache": {"folder": str(user_cache_folder())}}
+
     def switched_off(self, task):
         return task.is_training and self.config.getoption("no_train")
 
@@ -68,7 +78,8 @@ class GradingSession:
                 result = TaskResult(task.name, 0, task.points, Status.SKIPPED,
                                     f"not trained: fix {', '.join(failed)} first (its checks fail)")
             else:
-                options = {"profile": self.config.getoption("train_profile"), "data_root": self.config.getoption("data")}
+                options = {"profile": self.config.getoption("train_profile"), "data_root": self.config.getoption("data"),
+                           **self.train_cache()}
                 result = grade_task(task, self.submission(), options if task.is_training else None)
             self.results[task.name] = result
         return self.results[task.name]

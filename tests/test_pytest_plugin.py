@@ -71,3 +71,36 @@ def test_notes_about_the_submission_are_printed_under_the_table(student):
     result.assert_outcomes(passed=1, deselected=11)
     result.stdout.fnmatch_lines(["files read:", "*extra.py: no graded function",
                                  "*note: line 1: SyntaxError*(nin_block among them)", "*nin.py: nin_block, nin"])
+
+
+def test_unchanged_work_trains_only_the_first_time(student, monkeypatch, tmp_path):
+    from grader.training import profiles
+    from tests.training.conftest import shrink_loop
+    from tests.training.idx_files import write_band_dataset
+    shrink_loop(monkeypatch, "vgg", steps=25, batch_size=32, test_images=200, lr=3e-3)
+    monkeypatch.setitem(profiles.CALIBRATION["cpu"], "vgg", {"threshold": 0.5, "provisional": False, "reference": {}})
+    monkeypatch.setenv("D2L_GRADER_TRAIN_CACHE", str(tmp_path / "cache"))
+    arguments = ("test_assignments.py", "--submission", str(SOLUTIONS), "--data", str(write_band_dataset(tmp_path / "d")),
+                 "--train-profile", "cpu", "-k", "vgg")
+    # two inner runs only: a second inner run that trains re-imports the torch modules the first one dropped
+    first, second = student.runpytest(*arguments), student.runpytest(*arguments)
+    for result in (first, second):
+        result.assert_outcomes(passed=3, deselected=9)
+        result.stdout.fnmatch_lines(["train_vgg*5/5*passed", "*test accuracy*threshold 0.50*"])
+    assert "not trained again" in second.stdout.str() and "not trained again" not in first.stdout.str()
+    second.stdout.fnmatch_lines(["*same network as a run recorded on*"])
+
+
+def test_no_train_cache_gives_the_training_checks_no_cache(monkeypatch, tmp_path):
+    from grader.pytest_plugin import GradingSession
+
+    class Config:
+        def __init__(self, off):
+            self.off = off
+
+        def getoption(self, name):
+            return self.off if name == "no_train_cache" else None
+
+    monkeypatch.setenv("D2L_GRADER_TRAIN_CACHE", str(tmp_path))
+    assert GradingSession(Config(False)).train_cache() == {"cache": {"folder": str(tmp_path)}}
+    assert GradingSession(Config(True)).train_cache() == {}

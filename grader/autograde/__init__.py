@@ -10,7 +10,24 @@ def options_from_args(args):
     return Options(submissions=Path(args.submissions), out=Path(args.out), workers=args.workers,
                    train=not args.no_train, only=tuple(args.only or ()), force=bool(args.force),
                    profile=getattr(args, "profile", "auto") or "auto", before=parse_deadline(before) if before else None,
-                   call_timeout=getattr(args, "timeout", None), budget=getattr(args, "budget", None))
+                   call_timeout=getattr(args, "timeout", None), budget=getattr(args, "budget", None),
+                   train_cache=not getattr(args, "no_train_cache", False),
+                   verify_cache=getattr(args, "verify_cache", 0) or 0)
+
+
+def training_line(counts, out):
+    """One line on the training cache's use: what was trained, what reused, what a verification found."""
+    from grader.autograde.runner import TRAINING_CACHE
+    line = (f"training: {counts['trained']} network(s) trained, {counts['reused']} result(s) reused "
+            f"({out / TRAINING_CACHE})")
+    checked = counts["verified"] + counts["mismatch"]
+    if checked:
+        line += f"; {checked} hit(s) re-trained to verify: " + ("all reproduced their records" if not counts["mismatch"]
+                                                                else f"{counts['mismatch']} did NOT reproduce")
+    for miss in counts["mismatches"]:
+        line += (f"\n  mismatch: {miss['submission']} {miss['model']}: recorded test accuracy "
+                 f"{miss['recorded_accuracy']}, re-trained {miss['test_accuracy']}")
+    return line
 
 
 def run(args):
@@ -41,6 +58,8 @@ def run(args):
           f"{stats.unreadable} unreadable" + (f", {stats.failed_jobs} failed to grade (retried on the next run)"
                                                if stats.failed_jobs else "")
           + f" in {stats.timings.get('total', 0):.1f} s")
+    if stats.training:
+        print(training_line(stats.training, out))
     if stats.gone:
         print(f"kept in the gradebook, though no longer in {options.submissions}: {', '.join(stats.gone[:10])}"
               + (" ..." if len(stats.gone) > 10 else ""))

@@ -69,25 +69,25 @@ class TrainingTurn:
             self.lock = None
 
 
-def grade_sandboxed(path, train=False, profile="auto", gpu_lock=None, timeout=None, budget=None):
+def grade_sandboxed(path, train=False, profile="auto", gpu_lock=None, timeout=None, budget=None, train_cache=None):
     from grader.grade import grade_path
     turn = TrainingTurn(gpu_lock if train else None)
     try:
         return grade_path(path, train=train, sandbox=True, profile=profile, timeout=timeout, budget=budget,
-                          on_result=turn.on_result)
+                          on_result=turn.on_result, train_cache=train_cache)
     finally:
         turn.release()
 
 
-def grade_in_child(path, train=False, profile="auto", gpu_lock=None, timeout=None, budget=None):
-    from grader.grade import grade
+def grade_in_child(path, train=False, profile="auto", gpu_lock=None, timeout=None, budget=None, train_cache=None):
+    from grader.grade import grade, training_options
     from grader.submission.open import open_submission
     from grader.submission.sandbox import Limits
     submission = open_submission(path, sandbox=False, timeout=timeout or Limits.timeout)  # no budget in process
     turn = TrainingTurn(gpu_lock if train else None)
     try:
-        return grade(submission, train=train, training_options={"profile": profile} if train else None,
-                     on_result=turn.on_result)
+        return grade(submission, train=train, training_options=training_options(profile, train_cache) if train
+                     else None, on_result=turn.on_result)
     finally:
         turn.release()
         submission.close()

@@ -38,7 +38,8 @@ def serve(target, reply):
         started = time.perf_counter()
         try:
             report = grade_one(request["path"], train=request["train"], profile=request["profile"],
-                               gpu_lock=request.get("gpu_lock"), **request.get("limits", {}))
+                               gpu_lock=request.get("gpu_lock"), **request.get("limits", {}),
+                               **({"train_cache": request["train_cache"]} if request.get("train_cache") else {}))
             data = {"report": report.to_dict()}
         except BaseException as error:  # noqa: BLE001 — a failure here must reach the parent as data
             data = {"error": f"{type(error).__name__}: {error}"[:1000], "traceback": traceback.format_exc()[-3000:]}

@@ -51,6 +51,8 @@ class Options:
     before: object = None        # aware datetime: git checkouts are graded at their last commit before it
     call_timeout: float = None   # seconds for one call of a student's function (None: sandbox.Limits)
     budget: float = None         # seconds for all calls of one submission (None: sandbox.Limits)
+    train_cache: bool = True     # reuse the result of a network trained before (OUT/training-cache)
+    verify_cache: int = 0        # re-train this many of the run's cache hits and compare with their records
 
     def limits(self):
         """The worker limits the instructor set (they change results, so they are part of the job key)."""
@@ -70,6 +72,7 @@ class RunStats:
     children: int = 0            # grader child processes started
     gone: list = field(default_factory=list)  # students in the gradebook with no entry in SUBMISSIONS any more
     summary_text: str = ""
+    training: dict = field(default_factory=dict)  # the training cache's use in this run (see _training_stats)
 
 
 def resolve_profile(train, profile):
@@ -198,6 +201,8 @@ def autograde(options, say=print):
             _grade_pending(pending, config, gradebook, run_id, run_environment, out, options, workers, timeout,
                            backend, staging, stats, say)
             stats.timings["grading"] = round(time.perf_counter() - grading_started, 3)
+            if options.train and options.train_cache:
+                stats.training = training_stats(out, run_id)
             gradebook.update_run(run_id, finished=True)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
@@ -253,6 +258,28 @@ def _record_failure(gradebook, out, staged, config, run_id, why, stats, say):
         pass
 
 
+TRAINING_CACHE = "training-cache"  # beside the gradebook: it survives reruns and kill -9 as the gradebook does
+
+
+def _cache_use(options, out, run_id):
+    """The plain dict every grader child of this run gets for its training cache (None: train every network)."""
+    if not options.train_cache:
+        return None
+    from grader.training.reuse import CacheUse
+    return CacheUse(str(Path(out).resolve() / TRAINING_CACHE), verify=options.verify_cache, run=str(run_id)).to_dict()
+
+
+def training_stats(out, run_id):
+    """How run `run_id` used the training cache: networks trained, results reused, hits verified, mismatches."""
+    from grader.training.cache import TrainingCache
+    events = TrainingCache(Path(out) / TRAINING_CACHE).events(run=str(run_id))
+    counts = {kind: sum(1 for e in events if e.get("event") == kind)
+              for kind in ("trained", "reused", "verified", "mismatch")}
+    counts["mismatches"] = [{k: e.get(k) for k in ("submission", "model", "recorded_accuracy", "test_accuracy")}
+                            for e in events if e.get("event") == "mismatch"]
+    return counts
+
+
 def _grade_pending(pending, config, gradebook, run_id, run_environment, out, options, workers, timeout, backend,
                    staging, stats, say):
     if not pending:
@@ -261,9 +288,10 @@ def _grade_pending(pending, config, gradebook, run_id, run_environment, out, opt
     by_name = {staged.name: (staged, key) for staged, key in pending}
     gpu_lock = str(Path(out) / ".gpu.lock") if config["train"] and config["profile"] == "gpu" else None
     limits = options.limits()
+    cache = _cache_use(options, out, run_id) if config["train"] else None
     jobs = [Job(staged.name, {"path": str(staged.folder), "train": config["train"],
                               "profile": config["profile"] or "auto", "gpu_lock": gpu_lock,
-                              **({"limits": limits} if limits else {})})
+                              **({"limits": limits} if limits else {}), **({"train_cache": cache} if cache else {})})
             for staged, _ in pending]
     workers = min(workers, len(jobs))
     # N children on N cores: each gets its share of the cores for torch's thread pool, not all of them

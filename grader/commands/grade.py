@@ -9,6 +9,7 @@ def run(args):
         print(f"grader grade: {args.path} does not exist; pass a submission folder (counting.py, vgg.py, nin.py, "
               f"alexnet.py and/or notebooks), a single .py/.ipynb file or a .zip of them", file=sys.stderr)
         return 2
+    from grader.commands.options import user_train_cache
     from grader.grade import grade_path
     from grader.report.table import render
     from grader.safe_text import clean
@@ -17,7 +18,8 @@ def run(args):
 
     try:
         report = grade_path(args.path, train=not args.no_train, sandbox=not args.in_process, profile=args.profile,
-                            timeout=getattr(args, "timeout", None), budget=getattr(args, "budget", None))
+                            timeout=getattr(args, "timeout", None), budget=getattr(args, "budget", None),
+                            train_cache=user_train_cache(args))
     except (SubmissionNotFound, SandboxError) as error:
         print(f"grader grade: {clean(error)}", file=sys.stderr)
         return 2

@@ -1,4 +1,4 @@
-"""Command-line options more than one command shares (the sandboxed worker's time limits)."""
+"""Command-line options more than one command shares (the sandboxed worker's time limits, the training cache)."""
 import argparse
 
 
@@ -10,6 +10,32 @@ def add_time_limits(parser):
     parser.add_argument("--budget", type=_seconds, default=None, metavar="SECONDS",
                         help=f"time for all calls of one submission, training excluded (default {Limits.budget:g}): "
                              f"a submission that spends it gets no more answers")
+
+
+def add_train_cache(parser, where="your user cache folder"):
+    """--no-train-cache: train every network even when the same one was trained before."""
+    parser.add_argument("--no-train-cache", action="store_true",
+                        help=f"train anew even a network trained before with the same settings (results are kept "
+                             f"in {where})")
+
+
+def user_train_cache(args):
+    """The training cache a single-user command uses (the user's cache folder), or None with --no-train-cache."""
+    if getattr(args, "no_train_cache", False):
+        return None
+    from grader.training.cache import user_cache_folder
+    return {"folder": str(user_cache_folder())}
+
+
+def count(text):
+    """A whole number >= 0 (argparse type)."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number >= 0")
+    return value
 
 
 def _seconds(text):

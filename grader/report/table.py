@@ -11,7 +11,8 @@ def render(report, width=100):
     notes = {}
     for task in report.tasks:
         rows.append((task.name, f"{task.score:g}/{task.max_score:g}", LABELS.get(task.status, task.status.value)))
-        if not task.passed and task.feedback and task.status is not Status.NOT_IMPLEMENTED:
+        # a passed task speaks only when it has something to say: a training run's accuracy, or that it was reused
+        if task.feedback and task.status is not Status.NOT_IMPLEMENTED:
             notes[task.name] = task.feedback
     name_width = max(len(r[0]) for r in rows)
     points_width = max(len(r[1]) for r in rows)

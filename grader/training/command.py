@@ -31,6 +31,8 @@ def _progress_bar(total, description):
 
 def run(args):
     from grader.submission.loader import SubmissionNotFound
+    from grader.training.cache import user_cache_folder
+    from grader.training.reuse import CacheUse
     from grader.training import profiles
     from grader.training.curve import plot_curve, write_record
     from grader.training.data import BadDataFile, DataNotFound
@@ -46,7 +48,8 @@ def run(args):
     bar, on_log = _progress_bar(profile.loop.steps, f"{args.model}/{profile.name} ({who})")
     try:
         outcome = run_training(args.model, submission, profile=profile.name, seed=args.seed, data_root=args.data,
-                               download=True, steps=args.steps, epochs=args.epochs, on_log=on_log)
+                               download=True, steps=args.steps, epochs=args.epochs, on_log=on_log,
+                               cache=None if args.no_train_cache else CacheUse(str(user_cache_folder())))
     except (DataNotFound, BadDataFile) as error:
         bar.close()
         print(f"grader train: {error}", file=sys.stderr)
@@ -60,7 +63,10 @@ def run(args):
                  f"{outcome.history.final_test_accuracy:.3f}, {outcome.record['verdict']}")
         print(f"curve:  {plot_curve(outcome.history, stem.with_suffix('.png'), title, profile.threshold)}")
     print(f"record: {write_record(outcome.record, stem.with_suffix('.json'))}")
-    if outcome.history is not None:
+    if outcome.record.get("reused"):
+        print(f"reused: the same network was trained on {outcome.record['reused']['recorded'][:10]} "
+              f"({outcome.record['reused']['record']}); --no-train-cache trains it again")
+    elif outcome.history is not None:
         print(f"speed:  {outcome.record['images_per_second']:.0f} img/s on {outcome.record['device']}, "
               f"{outcome.record['seconds']:.1f} s")
     print(f"verdict: {outcome.status.upper()} — {outcome.feedback}")

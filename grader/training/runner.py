@@ -27,7 +27,7 @@ def _device_name(device):
     return f"cpu ({platform.processor() or platform.machine()}, {torch.get_num_threads()} threads)"
 
 
-def _verdict_feedback(profile, accuracy):
+def verdict_feedback(profile, accuracy):
     if not profile.calibrated_budget:  # advice about ReLUs would be a guess: say only what the run shows
         verdict = "passed" if accuracy >= profile.threshold else "failed"
         calibrated = profiles.loop_config(profile.model, profile.name).steps
@@ -46,10 +46,11 @@ def _verdict_feedback(profile, accuracy):
 
 
 def run_training(model, submission, profile="auto", seed=0, data_root=None, download=False, steps=None,
-                 epochs=None, on_log=None, device=None):
+                 epochs=None, on_log=None, device=None, cache=None):
     """Outcome of training `model`'s network from `submission` under `profile`; never raises for student problems.
 
-    Raises data.DataNotFound (the grader's environment, not the student) and ValueError for a bad profile.
+    `cache`: None (always train) or a reuse.CacheUse: a network trained before under the same key is not trained
+    again. Raises data.DataNotFound (the grader's environment, not the student) and ValueError for a bad profile.
     """
     chosen = profiles.get(model, profile, steps=steps, epochs=epochs)
     device = torch.device(device or chosen.device)
@@ -71,7 +72,10 @@ def run_training(model, submission, profile="auto", seed=0, data_root=None, down
         record["verdict"] = problem.status
         return Outcome(problem.status, str(problem), record)
     reinitialise(network, seed)
-    return train_and_judge(network, chosen, dataset, seed, device, record, on_log)
+    if cache is None:
+        return train_and_judge(network, chosen, dataset, seed, device, record, on_log)
+    from grader.training.reuse import train_or_reuse
+    return train_or_reuse(cache, network, chosen, dataset, seed, device, record, on_log)
 
 
 def train_and_judge(network, chosen, dataset, seed, device, record, on_log=None):
@@ -95,7 +99,7 @@ def train_and_judge(network, chosen, dataset, seed, device, record, on_log=None)
         return Outcome("memory", f"{stopped}; the largest activation is layer {index} ({kind}) with output "
                                  f"{shape} = {mib:.0f} MiB per batch: check that layer's size and stride.", record)
     accuracy = history.final_test_accuracy
-    verdict, feedback = _verdict_feedback(chosen, accuracy)
+    verdict, feedback = verdict_feedback(chosen, accuracy)
     record.update(seconds=round(time.perf_counter() - started, 2), train_seconds=round(history.train_seconds, 2),
                   images_per_second=round(history.images_per_second, 1),
                   train_accuracy=round(history.final_train_accuracy, 4), test_accuracy=round(accuracy, 4),

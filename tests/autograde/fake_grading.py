@@ -17,7 +17,7 @@ from grader import spec
 BACKEND_TARGET = "fake_grading:grade"
 
 
-def grade(path, train=False, profile="auto", gpu_lock=None):
+def grade(path, train=False, profile="auto", gpu_lock=None, train_cache=None):
     folder = Path(path)
     started = time.time()
     if (folder / "print").exists():
@@ -34,7 +34,7 @@ def grade(path, train=False, profile="auto", gpu_lock=None):
     passing = set((folder / "pass.txt").read_text().split()) if (folder / "pass.txt").exists() else set()
     tasks = spec.tasks() + (spec.training_tasks() if train else ())
     report = Report(submission=str(folder), environment={"pid": os.getpid(), "started": started, "ended": time.time(),
-                                                         "profile": profile})
+                                                         "profile": profile, "train_cache": train_cache})
     for task in tasks:
         passed = task.name in passing
         report.tasks.append(TaskResult(task.name, task.points if passed else 0, task.points,

@@ -207,3 +207,18 @@ def test_a_grader_that_cannot_start_stops_the_run_with_a_reason(tmp_path):
         autograde(options(tmp_path / "class", tmp_path / "out", broken, workers=1), say=lambda line: None)
     with Gradebook(tmp_path / "out" / "gradebook.sqlite"):  # the lock was released on the way out
         pass
+
+
+def test_training_jobs_share_the_class_training_cache(tmp_path, fake_backend):
+    for name in ("a", "b"):
+        make_student(tmp_path / "class", name)
+    out = tmp_path / "out"
+    autograde(options(tmp_path / "class", out, fake_backend, train=True, profile="cpu", verify_cache=2),
+              say=lambda line: None)
+    caches = [report.environment["train_cache"] for _, report in read_gradebook(out / "gradebook.sqlite")]
+    assert len(caches) == 2 and caches[0] == caches[1]  # one cache for the class, one run's verification count
+    assert caches[0]["folder"] == str((out / "training-cache").resolve()) and caches[0]["verify"] == 2
+
+    autograde(options(tmp_path / "class", out, fake_backend, train=True, profile="cpu", train_cache=False,
+                      force=True), say=lambda line: None)
+    assert [report.environment["train_cache"] for _, report in read_gradebook(out / "gradebook.sqlite")] == [None] * 2
