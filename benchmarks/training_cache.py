@@ -121,7 +121,8 @@ def main(argv=None):
     before = no_train + students / len(picked) * (sample_train - sample_no_train)
     budget = no_train + sum(seconds)
     print(f"\nbefore (no cache), extrapolated to {students}: {before:7.1f} s ({before / 60:.1f} min)")
-    print(f"after (cache), measured:               {cached:7.1f} s ({cached / 60:.1f} min): {before / cached:.1f}x faster")
+    print(f"after (cache), measured:               {cached:7.1f} s ({cached / 60:.1f} min): "
+          f"{before / cached:.1f}x faster")
     print(f"goal: after <= 1.3 x (no-train + one training per distinct network) = 1.3 x {budget:.1f} s: "
           f"ratio {cached / budget:.2f} ({'met' if cached <= 1.3 * budget else 'NOT met'})")
     per_student = (sample_train - sample_no_train) / len(picked)

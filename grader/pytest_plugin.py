@@ -78,8 +78,8 @@ class GradingSession:
                 result = TaskResult(task.name, 0, task.points, Status.SKIPPED,
                                     f"not trained: fix {', '.join(failed)} first (its checks fail)")
             else:
-                options = {"profile": self.config.getoption("train_profile"), "data_root": self.config.getoption("data"),
-                           **self.train_cache()}
+                options = {"profile": self.config.getoption("train_profile"),
+                           "data_root": self.config.getoption("data"), **self.train_cache()}
                 result = grade_task(task, self.submission(), options if task.is_training else None)
             self.results[task.name] = result
         return self.results[task.name]

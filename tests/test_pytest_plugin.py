@@ -80,8 +80,9 @@ def test_unchanged_work_trains_only_the_first_time(student, monkeypatch, tmp_pat
     shrink_loop(monkeypatch, "vgg", steps=25, batch_size=32, test_images=200, lr=3e-3)
     monkeypatch.setitem(profiles.CALIBRATION["cpu"], "vgg", {"threshold": 0.5, "provisional": False, "reference": {}})
     monkeypatch.setenv("D2L_GRADER_TRAIN_CACHE", str(tmp_path / "cache"))
-    arguments = ("test_assignments.py", "--submission", str(SOLUTIONS), "--data", str(write_band_dataset(tmp_path / "d")),
-                 "--train-profile", "cpu", "-k", "vgg")
+    data = write_band_dataset(tmp_path / "d")
+    arguments = ("test_assignments.py", "--submission", str(SOLUTIONS), "--data", str(data), "--train-profile", "cpu",
+                 "-k", "vgg")
     # two inner runs only: a second inner run that trains re-imports the torch modules the first one dropped
     first, second = student.runpytest(*arguments), student.runpytest(*arguments)
     for result in (first, second):

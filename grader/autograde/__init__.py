@@ -24,8 +24,8 @@ def training_line(counts, out):
     if checked:
         line += f"; {checked} hit(s) re-trained to verify: " + ("all reproduced their records" if not counts["mismatch"]
                                                                 else f"{counts['mismatch']} did NOT reproduce")
-    for miss in counts["mismatches"]:
-        line += (f"\n  mismatch: {miss['submission']} {miss['model']}: recorded test accuracy "
+    for miss in counts["mismatches"]:  # the fresh run graded that student; the record may be stale
+        line += (f"\n  mismatch: {miss['submission']}, {miss['model']}: recorded test accuracy "
                  f"{miss['recorded_accuracy']}, re-trained {miss['test_accuracy']}")
     return line
 

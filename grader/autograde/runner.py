@@ -291,7 +291,8 @@ def _grade_pending(pending, config, gradebook, run_id, run_environment, out, opt
     cache = _cache_use(options, out, run_id) if config["train"] else None
     jobs = [Job(staged.name, {"path": str(staged.folder), "train": config["train"],
                               "profile": config["profile"] or "auto", "gpu_lock": gpu_lock,
-                              **({"limits": limits} if limits else {}), **({"train_cache": cache} if cache else {})})
+                              **({"limits": limits} if limits else {}),
+                              **({"train_cache": {**cache, "who": staged.name}} if cache else {})})
             for staged, _ in pending]
     workers = min(workers, len(jobs))
     # N children on N cores: each gets its share of the cores for torch's thread pool, not all of them

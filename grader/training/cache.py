@@ -18,6 +18,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import torch
+import torch.fx
+from torch import nn
 
 import grader
 
@@ -37,19 +39,60 @@ def user_cache_folder():
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "d2l-cnn-grader" / "training"
 
 
+def _stateful(module):
+    return any(True for _ in module.parameters(recurse=False)) or any(True for _ in module.buffers(recurse=False))
+
+
+def _layer_text(module):
+    return f"{type(module).__module__}.{type(module).__qualname__}({module.extra_repr()})"
+
+
+def _steps(module, stateful, value):
+    """Text lines of what `module` computes from the value named `value`; -> (lines, name of its output)."""
+    if isinstance(module, torch.fx.GraphModule):
+        names, lines = {}, []
+        for node in module.graph.nodes:
+            name = f"%{len(names)}"
+            args = torch.fx.node.map_arg((node.args, node.kwargs), lambda used: names[used])
+            if node.op == "placeholder":
+                names[node] = value
+                continue
+            if node.op == "output":
+                return lines, str(args[0][0])
+            if node.op == "call_module":
+                target = module.get_submodule(node.target)
+                what = stateful.get(id(target)) or _layer_text(target)
+            elif node.op == "call_function":
+                what = f"{getattr(node.target, '__module__', '')}.{getattr(node.target, '__name__', node.target)}"
+            else:
+                what = f"{node.op}:{node.target}"
+            lines.append(f"{name} = {what}{args[0]!r} {sorted(args[1].items())!r}")
+            names[node] = name
+        return lines, value
+    if isinstance(module, nn.Sequential) and len(module):
+        lines = []
+        for child in module:  # every place, a layer used twice included (children() would yield it once)
+            more, value = _steps(child, stateful, value)
+            lines += more
+        return lines, value
+    return [f"{value}' = {stateful.get(id(module)) or _layer_text(module)}({value})"], f"{value}'"
+
+
 def network_text(network):
-    """The network as the grader will train it, as text: every module in the order initialisation visits them
-    (type, hyper-parameters, parameter shapes), and each rebuilt GraphModule's generated forward code. Names are
-    the grader's own (layer0, layer1, ...), so two students' equal networks have equal text."""
-    lines = []
-    for name, module in network.named_modules():
-        parameters = [(key, tuple(p.shape), str(p.dtype), p.requires_grad)
+    """The network as the grader will train it, as text that names nothing of the student's: the layers that hold
+    parameters or buffers in the order initialisation visits them (type, hyper-parameters, parameter shapes), then
+    the forward's steps, in which a stateless layer (ReLU, pooling, dropout) is written out where it is used. So
+    equal computations written differently (separate or shared dropouts, any attribute names) have equal text,
+    and the same layer shared at two places differs from two copies of it."""
+    stateful, lines = {}, []
+    for module in network.modules():
+        if _stateful(module) and id(module) not in stateful:
+            stateful[id(module)] = f"S{len(stateful)}"
+            shapes = [(key, tuple(p.shape), str(p.dtype), p.requires_grad)
                       for key, p in module.named_parameters(recurse=False)]
-        lines.append(f"{name or '.'}: {type(module).__module__}.{type(module).__qualname__}"
-                     f"({module.extra_repr()}) {parameters}")
-        if isinstance(module, torch.fx.GraphModule):
-            lines.append(module.code.strip())
-    return "\n".join(lines)
+            lines.append(f"{stateful[id(module)]}: {_layer_text(module)} {shapes}")
+    steps, output = _steps(network, stateful, "x")
+    return "\n".join(lines + steps + [f"return {output}"])
 
 
 def data_digest(dataset):

@@ -19,14 +19,17 @@ class CacheUse:
     folder: str             # the cache's folder
     verify: int = 0         # hits of this run to re-train and compare with their record (autograde --verify-cache)
     run: str = ""           # names the run whose hits `verify` counts (graders of one autograde run share it)
+    who: str = ""           # the student, for the cache's log (autograde: the gradebook's name)
 
     @classmethod
     def from_dict(cls, data):
         """From the plain dict a grader child receives (None or {} -> None: no cache)."""
-        return cls(str(data["folder"]), int(data.get("verify", 0)), str(data.get("run", ""))) if data else None
+        if not data:
+            return None
+        return cls(str(data["folder"]), int(data.get("verify", 0)), str(data.get("run", "")), str(data.get("who", "")))
 
     def to_dict(self):
-        return {"folder": self.folder, "verify": self.verify, "run": self.run}
+        return {"folder": self.folder, "verify": self.verify, "run": self.run, "who": self.who}
 
 
 def _history(curve, record):
@@ -81,6 +84,10 @@ def _reused(cache, key, entry, chosen, record):
     return Outcome(verdict, note + feedback, record, _history(kept.get("curve", {}), kept))
 
 
+def _who(use, record):
+    return use.who or record.get("submission")
+
+
 def train_or_reuse(use, network, chosen, dataset, seed, device, record, on_log=None):
     """The Outcome for the (initialised) `network`: the cache's, when a run with the same key is recorded;
     otherwise trained here (or by the grader already training that key, which this one waits for) and recorded."""
@@ -94,12 +101,12 @@ def train_or_reuse(use, network, chosen, dataset, seed, device, record, on_log=N
             if entry is None:
                 outcome = train_and_judge(network, chosen, dataset, seed, device, record, on_log)
                 _store(cache, key, parts, outcome, chosen)
-                cache.log("trained", key, run=use.run, model=chosen.model, submission=record.get("submission"),
+                cache.log("trained", key, run=use.run, model=chosen.model, submission=_who(use, record),
                           test_accuracy=outcome.record.get("test_accuracy"))
                 return outcome
     if _take_verification(cache, use):
         return _verify(cache, use, key, entry, network, chosen, dataset, seed, device, record, on_log)
-    cache.log("reused", key, run=use.run, model=chosen.model, submission=record.get("submission"))
+    cache.log("reused", key, run=use.run, model=chosen.model, submission=_who(use, record))
     return _reused(cache, key, entry, chosen, record)
 
 
@@ -108,7 +115,7 @@ def _verify(cache, use, key, entry, network, chosen, dataset, seed, device, reco
     outcome = train_and_judge(network, chosen, dataset, seed, device, record, on_log)
     recorded, fresh = entry["record"].get("test_accuracy"), outcome.record.get("test_accuracy")
     same = fresh is not None and recorded == fresh
-    cache.log("verified" if same else "mismatch", key, run=use.run, model=chosen.model, submission=record.get("submission"),
+    cache.log("verified" if same else "mismatch", key, run=use.run, model=chosen.model, submission=_who(use, record),
               recorded_accuracy=recorded, test_accuracy=fresh)
     outcome.record["verified"] = {"key": key, "recorded_accuracy": recorded, "reproduced": same,
                                   "record": str(Path(cache.entry_path(key)))}

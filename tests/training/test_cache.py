@@ -62,12 +62,12 @@ class VGG(nn.Module):
         self.fc1 = nn.Linear(in_channels * side * side, hidden)
         self.fc2 = nn.Linear(hidden, hidden)
         self.out = nn.Linear(hidden, num_classes)
-        self.drop1, self.drop2 = nn.Dropout(dropout), nn.Dropout(dropout)
+        self.drop = nn.Dropout(dropout)  # one dropout used twice: the same computation as the book's two
 
     def forward(self, x):
         x = torch.flatten(self.features(x), 1)
-        x = self.drop1(torch.relu(self.fc1(x)))
-        x = self.drop2(torch.relu(self.fc2(x)))
+        x = self.drop(torch.relu(self.fc1(x)))
+        x = self.drop(torch.relu(self.fc2(x)))
         return self.out(x)
 
 
@@ -110,6 +110,18 @@ def test_equal_networks_written_differently_have_one_key_and_each_part_changes_i
         assert [name for name in parts if parts[name] != base[name]] == [part], part
 
 
+def test_a_layer_shared_at_two_places_is_not_two_copies_of_it():
+    torch.manual_seed(0)
+    twice = nn.Linear(8, 8)
+    shared = nn.Sequential(twice, nn.ReLU(), twice)
+    copies = nn.Sequential(nn.Linear(8, 8), nn.ReLU(), nn.Linear(8, 8))
+    relu = nn.ReLU()
+    assert network_text(shared) != network_text(copies)
+    assert network_text(nn.Sequential(nn.Linear(8, 8), relu, nn.Linear(8, 8), relu)) == network_text(
+        nn.Sequential(nn.Linear(8, 8), nn.ReLU(), nn.Linear(8, 8), nn.ReLU()))  # a stateless layer shared or not
+    assert network_text(copies) != network_text(nn.Sequential(nn.Linear(8, 8), nn.ReLU(), nn.Linear(8, 9)))
+
+
 def test_the_key_names_the_device_the_torch_and_the_kit(reference, band, monkeypatch):
     network, chosen = _network(reference)
     parts = key_parts(network, chosen, 0, band, "cpu")
@@ -140,7 +152,8 @@ def _train_counting(monkeypatch):
     return calls
 
 
-def test_a_hit_is_not_trained_and_says_it_was_reused(reference, band_data, tiny_budget, tmp_path, monkeypatch):  # noqa: F811
+def test_a_hit_is_not_trained_and_says_it_was_reused(reference, band_data, tiny_budget,  # noqa: F811
+                                                     tmp_path, monkeypatch):
     tiny_budget("vgg", 0.5)
     calls = _train_counting(monkeypatch)
     cache = {"folder": str(tmp_path / "cache")}
