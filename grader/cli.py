@@ -4,7 +4,7 @@ import importlib
 import sys
 
 from grader import spec
-from grader.commands.options import add_time_limits, add_train_cache, count
+from grader.commands.options import add_language, add_time_limits, add_train_cache, count
 from grader.startpath import drop_start_folder
 
 # command -> "module:function" taking the parsed args and returning an exit code (imported lazily)
@@ -35,6 +35,7 @@ def build_parser():
     grade.add_argument("--profile", default="auto", choices=("auto", "gpu", "cpu"), help="training profile")
     add_time_limits(grade)
     add_train_cache(grade)
+    add_language(grade, "the points table and feedback")
 
     train = sub.add_parser("train", help="train one network on Fashion-MNIST and give a verdict")
     train.add_argument("model", choices=spec.training_models())
@@ -49,11 +50,18 @@ def build_parser():
     train.add_argument("--data", default=None, help="Fashion-MNIST root (default: $FASHION_MNIST or auto)")
     train.add_argument("--out", default="runs", help="folder for the PNG curve and the JSON record")
     add_train_cache(train)
+    add_language(train, "the verdict")
 
     release = sub.add_parser("release", help="regenerate assignments/ (+ notebooks) from solutions/")
     release.add_argument("--solutions", default="solutions")
-    release.add_argument("--out", default="assignments")
+    release.add_argument("--out", default=None, help="default: assignments (--lang zh: assignments_zh)")
     release.add_argument("--check", action="store_true", help="only report whether the files are up to date")
+    release.add_argument("--lang", choices=("en", "zh"), default="en",
+                         help="language of the docstrings, comments and notebook text (zh: from the catalogue "
+                              "grader/locale/zh_CN/LC_MESSAGES/release.po; the code is the same)")
+    release.add_argument("--update-catalogue", action="store_true",
+                         help="write the release's texts into release.pot and --lang's release.po (translations "
+                              "kept, new texts empty) and compile it, instead of releasing")
 
     autograde = sub.add_parser("autograde", help="grade a whole class of submissions")
     autograde.add_argument("submissions", help="folder with one entry per student (folder, .py, .ipynb or .zip)")
@@ -68,6 +76,7 @@ def build_parser():
     autograde.add_argument("--verify-cache", type=count, default=0, metavar="N",
                            help="re-train N of this run's reused training results and report any whose test accuracy "
                                 "differs from its record")
+    add_language(autograde, "the class's feedback (the gradebook, Markdown feedback, Gradescope results)")
 
     autograde.add_argument("--before", metavar="DATE", help="git checkouts (a cloned GitHub Classroom): grade each "
                            "one's assignments/ at its last commit before DATE (ISO 8601; default: HEAD)")
@@ -79,10 +88,12 @@ def build_parser():
     gradescope.add_argument("--no-train", action="store_true", help="skip the training tasks")
     gradescope.add_argument("--profile", default="cpu", choices=("cpu",),
                             help="training profile (Gradescope's autograders have no GPU)")
+    add_language(gradescope, "the students' feedback on Gradescope")
     classroom = platforms.add_parser("classroom", help="a GitHub Classroom template repository with its workflow")
     classroom.add_argument("out", metavar="OUT_DIR")
     classroom.add_argument("--no-train", action="store_true", help="skip the training tasks")
     classroom.add_argument("--force", action="store_true", help="overwrite the template's files in an existing folder")
+    add_language(classroom, "the students' feedback in the workflow's steps")
     return parser
 
 

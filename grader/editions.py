@@ -1,6 +1,7 @@
 """The book's editions and the names readers give the assignment's parameters: what binding a call needs to
 know beyond the contract (grader.submission.binding). Plain data; the sandboxed worker reads it too.
 """
+from grader.i18n import N_
 
 # Other names readers give the same parameter: the book's editions (`stride` in the first edition's nin_block,
 # `arch` in d2l-en's VGG, `fc_hidden_units`, `num_channels` in the MXNet edition) and common habits. A student's
@@ -26,17 +27,17 @@ ALIASES = {
 # names only), so that a call that cannot bind says which book the student's code comes from.
 EDITION = "d2l-zh v2 (zh.d2l.ai, PyTorch)"
 OTHER_EDITIONS = {
-    "d2l-en (d2l.ai, PyTorch: LazyConv2d infers in_channels)": {
+    N_("d2l-en (d2l.ai, PyTorch: LazyConv2d infers in_channels)"): {
         "vgg_block": ("num_convs", "out_channels"),
         "nin_block": ("out_channels", "kernel_size", "strides", "padding"),
         "vgg": ("arch", "lr", "num_classes"),
         "nin": ("lr", "num_classes"),
         "alexnet": ("lr", "num_classes"),
     },
-    "the first edition's PyTorch port (d2lzh_pytorch)": {
+    N_("the first edition's PyTorch port (d2lzh_pytorch)"): {
         "vgg": ("conv_arch", "fc_features", "fc_hidden_units"),
     },
-    "the first edition (d2lzh, MXNet)": {
+    N_("the first edition (d2lzh, MXNet)"): {
         "vgg_block": ("num_convs", "num_channels"),
         "nin_block": ("num_channels", "kernel_size", "strides", "padding"),
     },

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from grader import __version__, spec
 from grader.checks import check_for
+from grader.i18n import N_, _
 from grader.results import Report, Status, TaskResult
 
 
@@ -26,8 +27,8 @@ def grade_task(task, submission, options=None):
         result = check_for(task)(submission, task=task, **(options or {}))
     except Exception as error:  # a bug in a check must not hide the other tasks
         result = TaskResult(task.name, 0, task.points, Status.ERROR,
-                            f"the grader failed while checking this task ({type(error).__name__}: {error}); "
-                            f"please report it")
+                            _("the grader failed while checking this task ({error}); please report it").format(
+                                error=f"{type(error).__name__}: {error}"))
     result.duration = round(time.perf_counter() - started, 3)
     return result
 
@@ -47,16 +48,17 @@ def note_loading(report, submission):
     return report
 
 
-TRAINING_OFF = "training switched off by --no-train"
+TRAINING_OFF = N_("training switched off by --no-train")
 
 
 def note_not_graded(report, tasks, why=TRAINING_OFF):
     """Say in `report` that `tasks` were not graded at all (not counted in the total or the maximum); -> report.
 
     A training task switched off is a setting, the same for every student, so it counts nowhere; one skipped
-    because a builder it needs failed is the student's work, and keeps its points in the maximum (0/5)."""
+    because a builder it needs failed is the student's work, and keeps its points in the maximum (0/5). `why` is
+    an N_()-marked message, stored translated (the report is in the grading's language)."""
     if tasks:
-        report.environment["not_graded"] = {"tasks": [task.name for task in tasks], "why": why}
+        report.environment["not_graded"] = {"tasks": [task.name for task in tasks], "why": _(why)}
     return report
 
 
@@ -71,7 +73,8 @@ def grade(submission, tasks=None, train=False, training_options=None, on_result=
         failed_needs = [need for need in task.needs if (r := report.task(need)) is not None and not r.passed]
         if failed_needs:
             result = TaskResult(task.name, 0, task.points, Status.SKIPPED,
-                                f"not trained: fix {', '.join(failed_needs)} first (its checks fail)")
+                                _("not trained: fix {tasks} first (its checks fail)").format(
+                                    tasks=", ".join(failed_needs)))
         else:
             result = grade_task(task, submission, training_options if task.is_training else None)
         report.tasks.append(result)

@@ -8,8 +8,9 @@ class MarkerError(ValueError):
     """Solution markers that are unbalanced or nested; says file and line."""
 
 
-def strip_solutions(source, origin="<source>"):
-    """`source` with every BEGIN/END SOLUTION region replaced by a 'your code here' stub at the same indent."""
+def strip_solutions(source, origin="<source>", comment="your code here"):
+    """`source` with every BEGIN/END SOLUTION region replaced by a 'your code here' stub at the same indent
+    (`comment`: the stub's comment, in the release's language)."""
     out, region_start, indent = [], None, ""
     for number, line in enumerate(source.splitlines(keepends=True), start=1):
         marker = line.strip()
@@ -18,7 +19,7 @@ def strip_solutions(source, origin="<source>"):
                 raise MarkerError(f"{origin}:{number}: {BEGIN} inside the region opened at line {region_start} "
                                   f"(markers cannot nest)")
             region_start, indent = number, re.match(r"\s*", line).group(0)
-            out.append(f"{indent}# your code here\n{indent}raise NotImplementedError\n")
+            out.append(f"{indent}# {comment}\n{indent}raise NotImplementedError\n")
         elif marker == END:
             if region_start is None:
                 raise MarkerError(f"{origin}:{number}: {END} without a matching {BEGIN}")

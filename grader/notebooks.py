@@ -3,7 +3,9 @@
 Each notebook: an introduction in our own words (what to build, the shapes to expect, the book section),
 one setup cell with the imports, one graded cell per task (marked in cell metadata), a scratch cell,
 and a final cell that grades the notebook's own functions in place. Cell ids are derived from the
-assignment and the task, so releasing twice writes the same bytes.
+assignment and the task, so releasing twice writes the same bytes. Every text is English source text passed
+through a grader.release_text.ReleaseText, so `release --lang zh` writes the same notebooks in Chinese (the code,
+the cell ids and the metadata unchanged; the check cell asks for Chinese feedback).
 """
 import ast
 import importlib.util
@@ -14,14 +16,25 @@ import nbformat
 from nbformat import v4
 
 from grader import spec
-from grader.markers import strip_solutions
+from grader.release_text import ReleaseText, stub_source
 
 METADATA_KEY = "d2l_grader"
 INPUT = (1, 1, 224, 224)  # one Fashion-MNIST image, upsampled as the book does
-CHECK_CELL = ("# Grades the functions defined in this notebook, as they are now, and prints your points.\n"
-              "# After changing a function, run its cell again, then this one.\n"
-              "from grader.notebook_check import check\n"
-              "check(globals(), {assignment!r})")
+CHECK_COMMENT = ("Grades the functions defined in this notebook, as they are now, and prints your points.\n"
+                 "After changing a function, run its cell again, then this one.")
+CHECK_CODE = "from grader.notebook_check import check\ncheck(globals(), {assignment!r}{language})"
+SHAPES_CAPTION = "Shapes to expect after each top-level layer of `{builder}()` for one image `{input}`:"
+SHAPES_HEADER = "| layer | output shape |"
+BLOCK_LABEL = "{block} ({count} layers)"
+HOW_TO_WORK = ("**How to work.** Replace each `raise NotImplementedError` in the cells tagged *graded* with your "
+               "code, keeping the function names and signatures ({points} points in all), and build the networks "
+               "with `torch.nn` only (`d2l` may not be installed where your work is graded). Run the last cell to "
+               "see your points: it prints the same table as `pytest`. When this notebook is graded as a file, "
+               "only its definitions are read (imports, `def`, `class`, constants); top-level code such as "
+               "training runs, plots and prints is never executed.")
+TASK_HEADING = "## Task: `{task}` ({points} points)"
+SCRATCH_COMMENT = "Try your functions here (not graded), for example:"
+CHECK_HEADING = "## Check your work\n\nRun this cell after running the cells above."
 
 
 def _assignment(module):
@@ -60,7 +73,7 @@ def _output_shape(layer, shape):
     raise ValueError(f"release: no shape rule for {name}; add one to grader/notebooks.py:_output_shape")
 
 
-def _shape_table(path, assignment):
+def _shape_table(path, assignment, text, where):
     """Markdown table of the reference network's output shape after each top-level layer."""
     traced = _assignment(assignment).notebook.traced
     if not traced:
@@ -73,10 +86,12 @@ def _shape_table(path, assignment):
     for layer in net:
         shape = _output_shape(layer, shape)
         name = type(layer).__name__
-        label = f"{block} ({len(layer)} layers)" if name == "Sequential" else name
+        label = text.format(BLOCK_LABEL, where, "shape table: a block's row", block=block, count=len(layer)) \
+            if name == "Sequential" else name
         rows.append(f"| {label} | `{shape}` |")
-    return (f"\n\nShapes to expect after each top-level layer of `{builder}()` for one image `{INPUT}`:"
-            f"\n\n| layer | output shape |\n|---|---|\n" + "\n".join(rows))
+    caption = text.format(SHAPES_CAPTION, where, "shape table: caption", builder=builder, input=INPUT)
+    header = text(SHAPES_HEADER, where, "shape table: header row (keep the two columns)")
+    return f"\n\n{caption}\n\n{header}\n|---|---|\n" + "\n".join(rows)
 
 
 def _segments(stub_source, graded):
@@ -96,38 +111,42 @@ def _segments(stub_source, graded):
     return segments
 
 
-def build_notebook(path, assignment):
-    """The released notebook for `solutions/<assignment>.py` at `path` (an nbformat NotebookNode)."""
+def build_notebook(path, assignment, text=None):
+    """The released notebook for `solutions/<assignment>.py` at `path` (an nbformat NotebookNode), its text in
+    `text`'s language (a grader.release_text.ReleaseText; default English)."""
     path = Path(path)
+    text = text or ReleaseText()
+    where = f"notebooks/{assignment}.ipynb"
     declared = _assignment(assignment)
     tasks = {task.name: task for task in declared.tasks}
-    title, section, prose = declared.notebook.title, declared.notebook.section, declared.notebook.intro
+    title = text(declared.notebook.title, where, "title (the Notebook declaration in grader/catalog/)")
+    section = text(declared.notebook.section, where, "the book's section, after the title")
+    prose = "\n\n".join(text(paragraph, where, "introduction (the Notebook declaration in grader/catalog/)")
+                         for paragraph in declared.notebook.intro.split("\n\n"))
     points = sum(task.points for task in tasks.values())
-    intro = (f"# {title} — d2l-zh v2 {section}\n\n{prose}{_shape_table(path, assignment)}\n\n"
-             f"**How to work.** Replace each `raise NotImplementedError` in the cells tagged *graded* with your "
-             f"code, keeping the function names and signatures ({points} points in all), and build the networks "
-             f"with `torch.nn` only (`d2l` may not be installed where your work is graded). Run the last cell to "
-             f"see your points: it prints the same table as `pytest`. When this notebook is graded as a file, "
-             f"only its definitions are read (imports, `def`, `class`, constants); top-level code such as "
-             f"training runs, plots and prints is never executed.")
+    how = text.format(HOW_TO_WORK, where, "introduction: how to work", points=points)
+    intro = f"# {title} — d2l-zh v2 {section}\n\n{prose}{_shape_table(path, assignment, text, where)}\n\n{how}"
     cells = [v4.new_markdown_cell(intro, id=f"{assignment}-intro")]
-    stubs = strip_solutions(path.read_text(encoding="utf-8"), str(path))
-    for number, (task, text) in enumerate(_segments(stubs, tasks), start=1):
+    stubs = stub_source(path, text, where, module_docstring=False)
+    for number, (task, code) in enumerate(_segments(stubs, tasks), start=1):
         if task is None:
             role = "setup" if number == 1 else "helper"
-            cells.append(v4.new_code_cell(text, id=f"{assignment}-{role}-{number}",
+            cells.append(v4.new_code_cell(code, id=f"{assignment}-{role}-{number}",
                                           metadata={METADATA_KEY: {"role": role}}))
             continue
-        cells.append(v4.new_markdown_cell(f"## Task: `{task}` ({tasks[task].points} points)",
-                                          id=f"{assignment}-about-{task}"))
-        cells.append(v4.new_code_cell(text, id=f"{assignment}-task-{task}", metadata={
+        cells.append(v4.new_markdown_cell(text.format(TASK_HEADING, where, "heading of a graded cell", task=task,
+                                                      points=tasks[task].points), id=f"{assignment}-about-{task}"))
+        cells.append(v4.new_code_cell(code, id=f"{assignment}-task-{task}", metadata={
             METADATA_KEY: {"role": "graded", "task": task, "points": tasks[task].points}, "tags": ["graded"]}))
-    cells.append(v4.new_code_cell(f"# Try your functions here (not graded), for example:\n{declared.notebook.scratch}",
+    scratch = text(SCRATCH_COMMENT, where, "the scratch cell's first comment")
+    cells.append(v4.new_code_cell(f"# {scratch}\n{declared.notebook.scratch}",
                                   id=f"{assignment}-scratch", metadata={METADATA_KEY: {"role": "scratch"}}))
-    cells.append(v4.new_markdown_cell("## Check your work\n\nRun this cell after running the cells above.",
+    cells.append(v4.new_markdown_cell(text(CHECK_HEADING, where, "the cell above the check cell"),
                                       id=f"{assignment}-about-check"))
-    cells.append(v4.new_code_cell(CHECK_CELL.format(assignment=assignment), id=f"{assignment}-check",
-                                  metadata={METADATA_KEY: {"role": "check"}}))
+    comment = "".join(f"# {line}\n" for line in text(CHECK_COMMENT, where, "the check cell's comment").split("\n"))
+    language = "" if text.language == "en" else f", lang={text.language!r}"  # the check cell's feedback language
+    cells.append(v4.new_code_cell(comment + CHECK_CODE.format(assignment=assignment, language=language),
+                                  id=f"{assignment}-check", metadata={METADATA_KEY: {"role": "check"}}))
     notebook = v4.new_notebook(cells=cells, metadata={
         "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
         "language_info": {"name": "python"},
@@ -141,11 +160,12 @@ def notebook_text(notebook):
     return text if text.endswith("\n") else text + "\n"
 
 
-def planned_notebooks(solutions="solutions"):
-    """Release output for notebooks: {"notebooks/<assignment>.ipynb": file text} for each assignment solution."""
+def planned_notebooks(solutions="solutions", text=None):
+    """Release output for notebooks: {"notebooks/<assignment>.ipynb": file text} for each assignment solution,
+    in `text`'s language (default English)."""
     files = {}
     for declared in spec.assignments():
         path = Path(solutions) / f"{declared.module}.py"
         if declared.notebook and path.exists():
-            files[f"notebooks/{declared.module}.ipynb"] = notebook_text(build_notebook(path, declared.module))
+            files[f"notebooks/{declared.module}.ipynb"] = notebook_text(build_notebook(path, declared.module, text))
     return files

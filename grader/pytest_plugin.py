@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
-FRIENDLY = {"not_implemented": "not implemented yet"}
+from grader.i18n import N_, _, check_language, current_language, resolve_language, set_language
+
+FRIENDLY = {"not_implemented": N_("not implemented yet")}
 
 
 def pytest_addoption(parser):
@@ -23,6 +25,17 @@ def pytest_addoption(parser):
                     help="train again even when the same network was trained before (results are kept in your "
                          "user cache folder, so unchanged work trains only once)")
     group.addoption("--call-timeout", type=float, default=60.0, help="seconds one call of your code may take")
+    group.addoption("--lang", default=None, metavar="{en,zh}", type=_language,
+                    help="language of the feedback and the points table: zh (中文) or en (default: "
+                         "$D2L_GRADER_LANG, else your locale, else en)")
+
+
+def _language(text):
+    import argparse
+    try:
+        return check_language(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 class GradingSession:
@@ -69,14 +82,14 @@ class GradingSession:
             from grader.grade import TRAINING_OFF, grade_task
             from grader.results import Status, TaskResult
             if self.switched_off(task):  # not graded at all: grade and autograde leave it out of the total too
-                self.results[task.name] = TaskResult(task.name, 0, task.points, Status.SKIPPED, TRAINING_OFF)
+                self.results[task.name] = TaskResult(task.name, 0, task.points, Status.SKIPPED, _(TRAINING_OFF))
                 return self.results[task.name]
             for need in task.needs:  # a training task runs only on builders that pass: grade those first
                 self.result(_task(need))
             failed = [need for need in task.needs if not self.results[need].passed]
             if failed:
-                result = TaskResult(task.name, 0, task.points, Status.SKIPPED,
-                                    f"not trained: fix {', '.join(failed)} first (its checks fail)")
+                why = _("not trained: fix {tasks} first (its checks fail)").format(tasks=", ".join(failed))
+                result = TaskResult(task.name, 0, task.points, Status.SKIPPED, why)
             else:
                 options = {"profile": self.config.getoption("train_profile"),
                            "data_root": self.config.getoption("data"), **self.train_cache()}
@@ -91,6 +104,9 @@ def _task(name):
 
 
 def pytest_configure(config):
+    # the language of this run; put back at the end (a pytester run inside another must not change its language)
+    config.stash[_LANGUAGE] = current_language()
+    set_language(resolve_language(config.getoption("lang")))
     config.stash[_SESSION] = GradingSession(config)
     _keep_to_the_assignment(config)
     # hypothesis keeps a cache of constants under ./.hypothesis: keep it out of the student's folder too
@@ -111,9 +127,12 @@ def pytest_unconfigure(config):
     session = config.stash.get(_SESSION, None)
     if session is not None:
         session.close()
+    if _LANGUAGE in config.stash:
+        set_language(config.stash[_LANGUAGE])
 
 
 _SESSION = pytest.StashKey[GradingSession]()
+_LANGUAGE = pytest.StashKey[str]()
 
 
 @pytest.fixture
@@ -127,9 +146,9 @@ def grade_task_outcome(request):
             return result
         if result.status.value == "skipped":
             pytest.skip(result.feedback)
-        message = FRIENDLY.get(result.status.value) or result.feedback
+        message = _(FRIENDLY[result.status.value]) if result.status.value in FRIENDLY else result.feedback
         if result.example and result.example not in message:
-            message += f"\nsmallest failing example: {result.example}"
+            message += "\n" + _("smallest failing example: {example}").format(example=result.example)
         pytest.fail(f"{task.name}: {message}", pytrace=False)
     return run
 
@@ -147,5 +166,5 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     note_not_graded(report, [t for t in spec.all_tasks() if t.name in session.results and session.switched_off(t)])
     if session.loaded is not None:  # every file once, with what it gave: said under the table
         note_loading(report, session.loaded)
-    terminalreporter.write_sep("=", f"points for {session.folder}")
+    terminalreporter.write_sep("=", _("points for {folder}").format(folder=session.folder))
     terminalreporter.write_line(render(report))

@@ -5,6 +5,7 @@ from pathlib import Path
 
 def options_from_args(args):
     from grader.autograde.runner import Options
+    from grader.i18n import resolve_language
     from grader.repos import parse_deadline
     before = getattr(args, "before", None)
     return Options(submissions=Path(args.submissions), out=Path(args.out), workers=args.workers,
@@ -12,7 +13,8 @@ def options_from_args(args):
                    profile=getattr(args, "profile", "auto") or "auto", before=parse_deadline(before) if before else None,
                    call_timeout=getattr(args, "timeout", None), budget=getattr(args, "budget", None),
                    train_cache=not getattr(args, "no_train_cache", False),
-                   verify_cache=getattr(args, "verify_cache", 0) or 0)
+                   verify_cache=getattr(args, "verify_cache", 0) or 0,
+                   lang=resolve_language(getattr(args, "lang", None)))
 
 
 def training_line(counts, out):

@@ -27,6 +27,7 @@ def _die_with_parent(parent_pid):
 def serve(target, reply):
     import importlib
     from grader.autograde.backend import resolve
+    from grader.i18n import using_language
     grade_one = resolve(target)
     warm_up = getattr(importlib.import_module(target.split(":")[0]), "warm_up", None)
     if warm_up:
@@ -37,9 +38,10 @@ def serve(target, reply):
         request = json.loads(line)
         started = time.perf_counter()
         try:
-            report = grade_one(request["path"], train=request["train"], profile=request["profile"],
-                               gpu_lock=request.get("gpu_lock"), **request.get("limits", {}),
-                               **({"train_cache": request["train_cache"]} if request.get("train_cache") else {}))
+            with using_language(request.get("lang") or "en"):
+                report = grade_one(request["path"], train=request["train"], profile=request["profile"],
+                                   gpu_lock=request.get("gpu_lock"), **request.get("limits", {}),
+                                   **({"train_cache": request["train_cache"]} if request.get("train_cache") else {}))
             data = {"report": report.to_dict()}
         except BaseException as error:  # noqa: BLE001 — a failure here must reach the parent as data
             data = {"error": f"{type(error).__name__}: {error}"[:1000], "traceback": traceback.format_exc()[-3000:]}

@@ -13,10 +13,11 @@ import tempfile
 from pathlib import Path
 
 from grader.autograde.backend import choose_backend, resolve
-from grader.commands.options import add_time_limits
+from grader.commands.options import add_language, add_time_limits, apply_language
 from grader.autograde.exports import write_atomic
 from grader.autograde.runner import placeholder_report, grading_config, resolve_profile
 from grader.collect import list_entries, stage
+from grader.i18n import _
 from grader.report.gradescope import results_json
 from grader.results import Status
 
@@ -37,16 +38,16 @@ def grade_upload(submission, train, profile, timeout=None, budget=None):
         staged = stage(_entry(Path(submission)), "submission", staging)
         if not staged.readable:
             report = placeholder_report("submission", grading_config(train, profile, backend), Status.MISSING,
-                                        f"not graded: {staged.reason}")
-            return report, f"Your submission could not be graded: {staged.reason}"
+                                        _("not graded: {reason}").format(reason=staged.reason))
+            return report, _("Your submission could not be graded: {reason}").format(reason=staged.reason)
         try:
             return resolve(backend.target)(str(staged.folder), train=train, profile=profile or "auto",
                                            timeout=timeout, budget=budget), ""
         except Exception as error:  # noqa: BLE001 — the student still gets a results.json saying what happened
             report = placeholder_report("submission", grading_config(train, profile, backend), Status.ERROR,
-                                        f"the grader failed ({type(error).__name__}: {error}); ask your "
-                                        f"instructor to rerun the autograder")
-            return report, "The grader failed on this submission; it is not your code's verdict."
+                                        _("the grader failed ({error}); ask your instructor to rerun the "
+                                          "autograder").format(error=f"{type(error).__name__}: {error}"))
+            return report, _("The grader failed on this submission; it is not your code's verdict.")
 
 
 def main(argv=None):
@@ -60,7 +61,9 @@ def main(argv=None):
     parser.add_argument("--self-check", action="store_true",
                         help="exit 1 unless SUBMISSION gets full marks (setup.sh grades the reference with it)")
     add_time_limits(parser)
+    add_language(parser, "the results students read")
     args = parser.parse_args(argv)
+    apply_language(args)
     report, summary = grade_upload(args.submission, not args.no_train, args.profile, args.timeout, args.budget)
     write_atomic(args.results, json.dumps(results_json(report, visibility=args.visibility, summary=summary),
                                           indent=2, ensure_ascii=False) + "\n")

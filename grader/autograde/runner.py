@@ -18,6 +18,7 @@ from grader.autograde.exports import export_all, remove_stale_temps, write_stude
 from grader.autograde.pool import GraderPool, Job
 from grader.collect import Staged, list_entries, stage, student_names
 from grader.gradebook import Gradebook
+from grader.i18n import _, using_language
 from grader.repos import is_git_checkout, stage_repo
 from grader import scratch
 from grader.scratch import owned_folder, remove_abandoned
@@ -53,6 +54,7 @@ class Options:
     budget: float = None         # seconds for all calls of one submission (None: sandbox.Limits)
     train_cache: bool = True     # reuse the result of a network trained before (OUT/training-cache)
     verify_cache: int = 0        # re-train this many of the run's cache hits and compare with their records
+    lang: str = "en"             # the students' language: feedback, placeholder reports, Markdown feedback
 
     def limits(self):
         """The worker limits the instructor set (they change results, so they are part of the job key)."""
@@ -85,11 +87,16 @@ def resolve_profile(train, profile):
     return profile
 
 
-def grading_config(train, profile, backend, limits=None):
+def grading_config(train, profile, backend, limits=None, language="en"):
+    """What decides a grade besides the submission (the job key hashes it; the gradebook stores it per run)."""
     tasks = spec.tasks() + (spec.training_tasks() if train else ())
     config = {"kit_version": __version__, "train": bool(train), "profile": profile, "isolation": backend.isolation,
               "tasks": [[t.name, t.module, t.points, list(t.needs)] for t in tasks]}
-    return {**config, "limits": limits} if limits else config
+    if limits:
+        config["limits"] = limits
+    if language != "en":  # the feedback's language: English keys stay those of earlier runs
+        config["lang"] = language
+    return config
 
 
 def job_key(content_hash, config):
@@ -119,7 +126,8 @@ def _environment(**extra):
 
 def placeholder_report(name, config, status, message):
     """A report giving every task `status` and `message`: the row for a submission nothing could be graded of."""
-    tasks = [TaskResult(task_name, 0, points, status, message) for task_name, _, points, _ in config["tasks"]]
+    tasks = [TaskResult(task_name, 0, points, status, message)
+             for task_name, _module, points, _needs in config["tasks"]]
     return Report(submission=name, tasks=tasks)
 
 
@@ -164,6 +172,11 @@ def _failure_line(name, report):
 
 def autograde(options, say=print):
     """Run the whole flow for `options`; -> RunStats. Raises UsageError for bad input (nothing written yet)."""
+    with using_language(options.lang):  # placeholder reports and the Markdown feedback speak the class's language
+        return _autograde(options, say)
+
+
+def _autograde(options, say):
     started = time.perf_counter()
     stats = RunStats()
     submissions, out = Path(options.submissions), Path(options.out)
@@ -181,7 +194,7 @@ def autograde(options, say=print):
         raise UsageError(f"--before grades git checkouts at their last commit before the deadline, but no entry of "
                          f"{submissions} is a git checkout (clone the class with `gh classroom clone student-repos`)")
     profile = resolve_profile(options.train, options.profile)
-    config = grading_config(options.train, profile, backend, options.limits())
+    config = grading_config(options.train, profile, backend, options.limits(), options.lang)
     timeout = options.timeout or JOB_TIMEOUT + (options.budget or 0) + (TRAINING_TIMEOUT if options.train else 0)
     out.mkdir(parents=True, exist_ok=True)
     with Gradebook(out / GRADEBOOK) as gradebook:
@@ -227,7 +240,7 @@ def _stage_and_skip(selected, staging, config, gradebook, options, run_id, out, 
                 stats.skipped += 1
                 continue
             if not staged.readable:
-                report = placeholder_report(name, config, Status.MISSING, f"not graded: {staged.reason}")
+                report = placeholder_report(name, config, Status.MISSING, _("not graded: {reason}").format(reason=staged.reason))
                 _record(gradebook, out, staged, key, report, run_id)
                 stats.unreadable += 1
                 say(clean(f"✗ {name}: unreadable — {staged.reason}"))
@@ -249,7 +262,7 @@ def _record(gradebook, out, staged, key, report, run_id, wall_time=0.0):
 def _record_failure(gradebook, out, staged, config, run_id, why, stats, say):
     """Record that the grading machinery failed on `staged` (retried on the next run); never raises."""
     stats.failed_jobs += 1
-    message = f"{why}; it is graded again on the next run"
+    message = _("{why}; it is graded again on the next run").format(why=why)
     say(clean(f"✗ {staged.name}: {message}"))
     try:
         report = placeholder_report(staged.name, config, Status.ERROR, message)
@@ -292,6 +305,7 @@ def _grade_pending(pending, config, gradebook, run_id, run_environment, out, opt
     jobs = [Job(staged.name, {"path": str(staged.folder), "train": config["train"],
                               "profile": config["profile"] or "auto", "gpu_lock": gpu_lock,
                               **({"limits": limits} if limits else {}),
+                              **({"lang": options.lang} if options.lang != "en" else {}),
                               **({"train_cache": {**cache, "who": staged.name}} if cache else {})})
             for staged, _ in pending]
     workers = min(workers, len(jobs))

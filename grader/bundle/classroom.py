@@ -11,6 +11,7 @@ from pathlib import Path
 from grader.bundle.classroom_text import STUDENT_README, student_readme
 from grader.bundle.kit import KIT_ROOT, TORCH_CPU_INDEX, BundleError, Written, kit_files, pinned_requirements
 from grader.bundle.yaml_text import dump
+from grader.i18n import check_language
 from grader.release import planned_files
 from grader import spec
 
@@ -36,11 +37,12 @@ def graded_tasks(train):
     return spec.tasks() + (spec.training_tasks() if train else ())
 
 
-def step_command(task, train):
-    return f"python -m grader.bundle.classroom_step {task.name} " + ("--profile cpu" if train else "--no-train")
+def step_command(task, train, language="en"):
+    return (f"python -m grader.bundle.classroom_step {task.name} " + ("--profile cpu" if train else "--no-train")
+            + f" --lang {language}")  # explicit: the runner's locale must not choose the students' language
 
 
-def workflow(train=True):
+def workflow(train=True, language="en"):
     """The workflow as plain data. GitHub Classroom's reporter needs the name `Autograding Tests` and one job named
     `run-autograding-tests` (classroom-resources/autograding-grading-reporter README)."""
     tasks = graded_tasks(train)
@@ -53,7 +55,7 @@ def workflow(train=True):
     # one step per task, named and scored as in the kit's points table; `if: always()`: a failed step never hides
     # the tasks after it
     steps += [{"name": f"{task.name} ({task.points} points)", "id": task.name, "if": "always()",
-               "run": step_command(task, train)} for task in tasks]
+               "run": step_command(task, train, language)} for task in tasks]
     steps.append({"name": "Autograding Reporter", "if": "always()", "uses": REPORTER,
                   "env": {f"{task.name.upper()}_RESULTS": f"${{{{ steps.{task.name}.outputs.result }}}}"
                           for task in tasks},
@@ -66,28 +68,30 @@ def workflow(train=True):
             "jobs": {"run-autograding-tests": job}}
 
 
-def template_files(train=True):
+def template_files(train=True, language="en"):
     """relative path -> text or bytes of every file of the template repository."""
-    files = {f"assignments/{name}": text for name, text in planned_files(KIT_ROOT / "solutions").items()}
+    # the skeletons in the students' language (assignments_zh/'s text for zh), under the assignments/ students grade
+    files = {f"assignments/{name}": text
+             for name, text in planned_files(KIT_ROOT / "solutions", language=language).items()}
     files.update({f"kit/{name}": data for name, data in kit_files().items()})
     files["test_assignments.py"] = (KIT_ROOT / "test_assignments.py").read_text(encoding="utf-8")
     files["pytest.ini"] = PYTEST_INI
     files["requirements.txt"] = "\n".join(pinned_requirements() + ["./kit"]) + "\n"
     files[".gitignore"] = GITIGNORE
     files[STUDENT_README] = student_readme(graded_tasks(train), train)
-    files[WORKFLOW] = dump(workflow(train), header="Written by `python -m grader bundle classroom`: feedback on every "
+    files[WORKFLOW] = dump(workflow(train, language), header="Written by `python -m grader bundle classroom`: feedback on every "
                            "push, one test per task.\nThe grade comes from the instructor's `python -m grader "
                            "autograde` on the cloned repositories.")
     return files
 
 
-def write_classroom_template(out, train=True, force=False):
+def write_classroom_template(out, train=True, force=False, language="en"):
     """Write the template into the folder `out` (new or empty; `force` overwrites the template's own files only)."""
     out = Path(out)
     if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not force)):
         raise BundleError(f"{out} exists and is not an empty folder; pass a new folder (or --force to overwrite the "
                           f"template's files in it, leaving other files alone)")
-    files = template_files(train)
+    files = template_files(train, check_language(language))
     for name, data in files.items():
         target = out / name
         target.parent.mkdir(parents=True, exist_ok=True)

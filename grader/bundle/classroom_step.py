@@ -21,7 +21,10 @@ from grader.autograde.exports import write_atomic
 from grader.autograde.gradescope_run import grade_upload
 from grader.autograde.runner import grading_config, job_key, report_from_dict
 from grader.collect import stage
+from grader.commands.options import add_language, apply_language
+from grader.i18n import current_language
 from grader.report.gradescope import task_output
+from grader.report.labels import status_tag
 from grader.results import Status
 from grader import spec
 
@@ -30,7 +33,7 @@ REPORT = Path(".grading") / "report.json"
 
 def _key(submission, train, profile):
     """The cache key: what is graded (content hash of the staged folder), the kit version and the settings."""
-    config = grading_config(train, profile if train else None, choose_backend())
+    config = grading_config(train, profile if train else None, choose_backend(), language=current_language())
     with tempfile.TemporaryDirectory(prefix="d2l-classroom-") as staging:
         content = stage(submission, "submission", staging).content_hash
     return job_key(content, config), config
@@ -47,7 +50,7 @@ def report_for(submission, train, profile, cache=REPORT):
                 return report_from_dict(kept["report"]["submission"], kept["report"], config)
         except (ValueError, KeyError, TypeError):
             pass  # a damaged cache is graded again
-    report, _ = grade_upload(submission, train, profile)
+    report, _summary = grade_upload(submission, train, profile)
     write_atomic(cache, json.dumps({"key": key, "report": report.to_dict()}, ensure_ascii=False))
     return report
 
@@ -66,14 +69,16 @@ def main(argv=None):
     parser.add_argument("--submission", default="assignments")
     parser.add_argument("--no-train", action="store_true")
     parser.add_argument("--profile", default="cpu", choices=("cpu", "gpu"))
+    add_language(parser, "the step's feedback")
     args = parser.parse_args(argv)
+    apply_language(args)
     train = not args.no_train
     if spec.task(args.task).needs and not train:
         parser.error(f"{args.task} is a training task; it cannot be graded with --no-train")
     report = report_for(Path(args.submission), train, args.profile)
     task = report.task(args.task)
     command = "python -m grader.bundle.classroom_step " + " ".join(argv if argv is not None else sys.argv[1:])
-    print(f"{task.name}: {task.score:g}/{task.max_score:g} {task.status.value}")
+    print(f"{task.name}: {task.score:g}/{task.max_score:g} {status_tag(task.status)}")
     if task_output(task):
         print(task_output(task))
     output = os.environ.get("GITHUB_OUTPUT")

@@ -12,6 +12,7 @@ from pathlib import Path
 from grader import __version__
 from grader.bundle.kit import TORCH_CPU_INDEX, BundleError, Written, kit_files, pinned_requirements
 from grader.bundle.resources import recommend
+from grader.i18n import check_language
 from grader import spec
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -29,16 +30,16 @@ def _render(name, values):
     return text
 
 
-def bundle_files(train=True, profile="cpu"):
+def bundle_files(train=True, profile="cpu", language="en"):
     """zip member name -> (bytes, mode) for the whole autograder zip."""
     if profile not in PROFILES:
         raise BundleError(f"profile {profile!r} cannot run on Gradescope (its autograders have no GPU); use --profile cpu")
-    grading_args = "--no-train" if not train else f"--profile {profile}"
+    grading_args = ("--no-train" if not train else f"--profile {profile}") + f" --lang {check_language(language)}"
     values = {"KIT_VERSION": __version__, "TRAIN": "on" if train else "off", "PROFILE": profile,
               "TORCH_CPU_INDEX": TORCH_CPU_INDEX, "GRADING_ARGS": grading_args}
     resources = recommend(train, profile)
     tasks = spec.tasks() + (spec.training_tasks() if train else ())
-    settings = {"kit_version": __version__, "train": train, "profile": profile if train else None,
+    settings = {"kit_version": __version__, "train": train, "profile": profile if train else None, "lang": language,
                 "tasks": [{"name": t.name, "points": t.points} for t in tasks],
                 "total_points": sum(t.points for t in tasks), "resources": resources}
     files = {"setup.sh": (_render("setup.sh", values).encode(), EXECUTABLE),
@@ -50,12 +51,12 @@ def bundle_files(train=True, profile="cpu"):
     return files
 
 
-def build_gradescope_zip(out, train=True, profile="cpu"):
+def build_gradescope_zip(out, train=True, profile="cpu", language="en"):
     """Write the autograder zip to `out`; -> Written (with the settings to enter in Gradescope)."""
     out = Path(out)
     if out.suffix.lower() != ".zip":
         raise BundleError(f"{out} should end in .zip (Gradescope's 'Upload Autograder' takes a zip file)")
-    files = bundle_files(train, profile)
+    files = bundle_files(train, profile, language)
     out.parent.mkdir(parents=True, exist_ok=True)
     temp = out.with_name(f".{out.name}.tmp")
     with zipfile.ZipFile(temp, "w", zipfile.ZIP_DEFLATED) as archive:

@@ -3,6 +3,7 @@ from hypothesis import strategies as st
 
 from grader.checks.base import Stage, for_all, run_stages
 from grader.checks.builders import compare_builder
+from grader.i18n import _
 
 
 @st.composite
@@ -12,10 +13,10 @@ def _settings(draw):
     return kwargs, (1, kwargs["in_channels"], kwargs["input_size"], kwargs["input_size"])
 
 
-def check_alexnet(submission, **_):
+def check_alexnet(submission, **__):
     return run_stages("alexnet", [
-        Stage(1, "the book's AlexNet on (1, 1, 224, 224)",
+        Stage(1, _("the book's AlexNet on {shape}").format(shape=(1, 1, 224, 224)),
               lambda: compare_builder(submission, "alexnet", {}, (1, 1, 224, 224), {"in_channels": 1})),
-        Stage(1, "other input sizes, channels and classes",
+        Stage(1, _("other input sizes, channels and classes"),
               lambda: for_all(_settings(), lambda case: compare_builder(submission, "alexnet", *case), 6)),
     ])

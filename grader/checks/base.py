@@ -2,6 +2,7 @@
 from hypothesis import HealthCheck, Phase, Verbosity, given, settings
 from hypothesis.errors import HypothesisException
 
+from grader.i18n import _
 from grader.results import Status, TaskResult
 from grader import spec
 
@@ -40,7 +41,7 @@ def require(answer, example=""):
         return answer.value
     message = answer.message or answer.status
     if answer.output.strip():
-        message += f"\nYour code printed:\n{answer.output.strip()[:600]}"
+        message += _("\nYour code printed:\n{output}").format(output=answer.output.strip()[:600])
     if answer.status in SHRINKABLE:
         raise CheckFailure(message, example, Status(answer.status))
     status = Status(answer.status) if answer.status in Status._value2member_map_ else Status.INVALID
@@ -52,18 +53,23 @@ def exact_int(value, what, example=""):
     if type(value) is int:
         return value
     if type(value) is float:
-        hint = " — use // (floor division) and int arithmetic" if value != int(value) else " — return an int"
-        raise CheckFailure(f"{what} returned a float ({value!r}); it must be a plain int{hint}.", example)
-    raise CheckFailure(f"{what} returned {type(value).__name__} {value!r:.80}; it must be a plain int.",
-                       example, Status.INVALID)
+        message = (_("{what} returned a float ({value}); it must be a plain int — use // (floor division) and int "
+                     "arithmetic.") if value != int(value) else
+                   _("{what} returned a float ({value}); it must be a plain int — return an int."))
+        raise CheckFailure(message.format(what=what, value=repr(value)), example)
+    raise _not_a_number(value, what, example)
+
+
+def _not_a_number(value, what, example):
+    return CheckFailure(_("{what} returned {kind} {value}; it must be a plain int.").format(
+        what=what, kind=type(value).__name__, value=f"{value!r:.80}"), example, Status.INVALID)
 
 
 def number(value, what, example=""):
     """`value` if it is exactly an int or a float (compared first, so a wrong float can still be explained)."""
     if type(value) in (int, float):
         return value
-    raise CheckFailure(f"{what} returned {type(value).__name__} {value!r:.80}; it must be a plain int.",
-                       example, Status.INVALID)
+    raise _not_a_number(value, what, example)
 
 
 def for_all(strategy, body, max_examples):
@@ -79,11 +85,11 @@ def for_all(strategy, body, max_examples):
         raise
     except BaseExceptionGroup as group:  # hypothesis' FlakyFailure: the same input gave different answers
         first = next((e for e in group.exceptions if isinstance(e, CheckFailure)), None)
-        raise first or CheckFailure("your function gave different answers for the same input; it must be "
-                                    "deterministic (no randomness, no state kept between calls).") from group
+        raise first or CheckFailure(_("your function gave different answers for the same input; it must be "
+                                      "deterministic (no randomness, no state kept between calls).")) from group
     except HypothesisException as error:
-        raise CheckFailure(f"your function behaved inconsistently on the same input ({type(error).__name__}); it "
-                           f"must be deterministic.") from error
+        raise CheckFailure(_("your function behaved inconsistently on the same input ({error}); it must be "
+                             "deterministic.").format(error=type(error).__name__)) from error
 
 
 class Stage:
@@ -114,5 +120,6 @@ def run_stages(task_name, stages):
         return TaskResult(task_name, points, points, Status.PASSED)
     stage, failure = first
     score = round(points * earned / total, 2)
-    return TaskResult(task_name, score, points, failure.status, f"{stage.title}: {failure.feedback}",
+    return TaskResult(task_name, score, points, failure.status,
+                      _("{stage}: {feedback}").format(stage=stage.title, feedback=failure.feedback),
                       example=failure.example)

@@ -15,6 +15,7 @@ from grader.checks.base import CheckFailure, Status, require
 from grader.feedback import format as fmt
 from grader.feedback.builders import explain
 from grader.graph.validate import MalformedGraph, description_from
+from grader.i18n import _
 from grader.submission import describe
 
 RTOL, ATOL = 1e-4, 1e-5
@@ -37,15 +38,15 @@ def behaviour_mismatch(got, got_tensors, want, want_tensors, batch=1):
     if got["forward_error"]:
         return Mismatch("forward_error", got["forward_error"])
     if got["n_params"] != want["n_params"]:
-        return Mismatch("n_params", f"expected {want['n_params']:,} parameters, your network has "
-                                    f"{got['n_params']:,}")
+        return Mismatch("n_params", _("expected {want} parameters, your network has {got}").format(
+            want=f"{want['n_params']:,}", got=f"{got['n_params']:,}"))
     output, expected = got_tensors.get("output"), want_tensors["output"]
     if not isinstance(output, np.ndarray) or output.shape != expected.shape:
         shape = tuple(output.shape[1:]) if isinstance(output, np.ndarray) else None
-        return Mismatch("output_shape", f"expected an output of shape {(batch,) + tuple(expected.shape[1:])}, got "
-                                        f"{(batch,) + shape if shape is not None else None}")
+        return Mismatch("output_shape", _("expected an output of shape {want}, got {got}").format(
+            want=(batch,) + tuple(expected.shape[1:]), got=(batch,) + shape if shape is not None else None))
     if not _same(output, expected):
-        return Mismatch("output", "with the same weights your network computes a different output (eval mode)")
+        return Mismatch("output", _("with the same weights your network computes a different output (eval mode)"))
     if got["train_error"]:
         return Mismatch("train_error", got["train_error"])
     # a network without dropout or batch norm computes in train mode what it computes in eval mode (on the first
@@ -56,8 +57,8 @@ def behaviour_mismatch(got, got_tensors, want, want_tensors, batch=1):
     if want_train is None and got_train is not None:
         want_train = expected if len(got_train) == len(expected) else expected[:len(got_train)]
     if got_train is not None and not _same(got_train, want_train):
-        return Mismatch("train_output", "in train mode (dropout active, the same random seed) your network computes "
-                                        "a different output")
+        return Mismatch("train_output", _("in train mode (dropout active, the same random seed) your network "
+                                          "computes a different output"))
     return None
 
 
@@ -66,14 +67,14 @@ def compare_builder(submission, function, kwargs, input_shape, context=None):
 
     `context` carries what the feedback detectors need to name a mistake (e.g. the block's in_channels).
     """
-    example = fmt.call(function, kwargs) + f" on input {tuple(input_shape)}"
+    example = fmt.call(function, kwargs) + _(" on input {shape}").format(shape=tuple(input_shape))
     question = describe(function, kwargs, input_shape, spec.DESCRIBE_SEED)
     answer = submission.ask(question)
     try:
         got = description_from(require(answer, example))
     except MalformedGraph as error:
-        raise CheckFailure(f"the description of your network came back malformed ({error})", example,
-                           Status.INVALID) from None
+        raise CheckFailure(_("the description of your network came back malformed ({error})").format(error=error),
+                           example, Status.INVALID) from None
     want, want_tensors = reference.describe(question)
     want = description_from(want)
     mismatch = behaviour_mismatch(got, answer.tensors, want, want_tensors, input_shape[0])

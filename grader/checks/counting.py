@@ -8,6 +8,7 @@ from grader.checks.strategies import networks
 from grader.feedback import counting as mistakes
 from grader.feedback import format as fmt
 from grader.feedback.shapes import explain_trace
+from grader.i18n import _
 from grader.results import Status
 from grader.book import VGG11_ARCH
 from grader.submission import call, measure
@@ -30,8 +31,8 @@ def _one_size(submission, size, kernel_size, stride, padding):
     if got != want:
         alternative = mistakes.size_alternative(size, kernel_size, stride, padding)
         named = mistakes.name_mistake(got, want, alternative, list(mistakes.SIZE_MISTAKES), mistakes.SIZE_MISTAKES)
-        raise CheckFailure(f"{example} should be {want} (what nn.Conv2d gives), got {got!r}. {named}".strip(),
-                           example)
+        raise CheckFailure(_("{example} should be {want} (what nn.Conv2d gives), got {got}. {named}").format(
+            example=example, want=want, got=repr(got), named=named).strip(), example)
     exact_int(got, "conv_output_size", example)
 
 
@@ -43,10 +44,10 @@ def _size_cases(draw):
     return size, kernel, stride, padding
 
 
-def check_conv_output_size(submission, **_):
+def check_conv_output_size(submission, **__):
     return run_stages("conv_output_size", [
-        Stage(1, "the book's AlexNet sizes", lambda: [_one_size(submission, *case) for case in BOOK_SIZES]),
-        Stage(2, "generated sizes", lambda: for_all(_size_cases(), lambda c: _one_size(submission, *c), 60)),
+        Stage(1, _("the book's AlexNet sizes"), lambda: [_one_size(submission, *case) for case in BOOK_SIZES]),
+        Stage(2, _("generated sizes"), lambda: for_all(_size_cases(), lambda c: _one_size(submission, *c), 60)),
     ])
 
 
@@ -59,14 +60,15 @@ def _one_param_count(submission, specs, title=None):
     if got != want:
         named = mistakes.name_mistake(got, want, mistakes.params_alternative(specs),
                                       list(mistakes.PARAM_MISTAKES), mistakes.PARAM_MISTAKES)
-        raise CheckFailure(f"expected {want:,} trainable parameters, got {got:,} for {example}. {named}".strip(),
-                           example)
+        raise CheckFailure(_("expected {want} trainable parameters, got {got} for {example}. {named}").format(
+            want=f"{want:,}", got=f"{got:,}", example=example, named=named).strip(), example)
 
 
-def check_count_params(submission, **_):
+def check_count_params(submission, **__):
+    book = _("the book's AlexNet")
     return run_stages("count_params", [
-        Stage(1, "the book's AlexNet", lambda: _one_param_count(submission, _book_alexnet(), "the book's AlexNet")),
-        Stage(2, "generated networks",
+        Stage(1, book, lambda: _one_param_count(submission, _book_alexnet(), book)),
+        Stage(2, _("generated networks"),
               lambda: for_all(networks(), lambda case: _one_param_count(submission, case[0]), 40)),
     ])
 
@@ -81,24 +83,27 @@ def _rows(value, example):
             return rows
     except (TypeError, ValueError):
         pass
-    raise CheckFailure(f"trace_shapes should return a list of (class name, shape) pairs such as "
-                       f"[('Conv2d', (1, 96, 54, 54)), ...]; got {str(value)[:120]}", example, Status.INVALID)
+    raise CheckFailure(_("trace_shapes should return a list of (class name, shape) pairs such as {sample}; got "
+                         "{value}").format(sample="[('Conv2d', (1, 96, 54, 54)), ...]", value=str(value)[:120]),
+                       example, Status.INVALID)
 
 
 def _one_trace(submission, specs, input_shape, title=None):
     example = title or fmt.network(specs, input_shape)
     answer = submission.ask(measure("trace_shapes", specs, input_shape))
     got = _rows(require(answer, example), example)
-    want = [(name, shape) for name, shape, _, _ in truth.layer_trace(specs, input_shape)]
+    want = [(name, shape) for name, shape, *__ in truth.layer_trace(specs, input_shape)]
     if got != want:
-        raise CheckFailure(explain_trace(got, want, specs) + f" (on {example})", example)
+        raise CheckFailure(_("{explanation} (on {example})").format(explanation=explain_trace(got, want, specs),
+                                                                      example=example), example)
 
 
-def check_trace_shapes(submission, **_):
+def check_trace_shapes(submission, **__):
+    book = _("the book's AlexNet")
     return run_stages("trace_shapes", [
-        Stage(1, "the book's AlexNet on (1, 1, 224, 224)",
-              lambda: _one_trace(submission, _book_alexnet(), ALEXNET_INPUT, "the book's AlexNet")),
-        Stage(2, "generated networks",
+        Stage(1, _("the book's AlexNet on {shape}").format(shape=ALEXNET_INPUT),
+              lambda: _one_trace(submission, _book_alexnet(), ALEXNET_INPUT, book)),
+        Stage(2, _("generated networks"),
               lambda: for_all(networks(), lambda case: _one_trace(submission, *case), 30)),
     ])
 
@@ -110,22 +115,25 @@ def _one_flop_count(submission, specs, input_shape, title=None):
     answer = submission.ask(measure("count_flops", specs, input_shape))
     got = number(require(answer, example), "count_flops", example)
     rows = truth.layer_trace(specs, input_shape)  # FLOPs per layer from torch.utils.flop_counter
-    want = sum(flops for _, _, flops, _ in rows)
+    want = sum(flops for __, __, flops, __ in rows)
     if got != want:
         named = mistakes.name_mistake(got, want, mistakes.flops_alternative(rows, input_shape[0]),
                                       list(mistakes.FLOP_MISTAKES), mistakes.FLOP_MISTAKES)
-        raise CheckFailure(f"expected {want:,} FLOPs, got {got:,} for {example}. {named}".strip(), example)
+        raise CheckFailure(_("expected {want} FLOPs, got {got} for {example}. {named}").format(
+            want=f"{want:,}", got=f"{got:,}", example=example, named=named).strip(), example)
     exact_int(got, "count_flops", example)
 
 
-def check_count_flops(submission, **_):
+def check_count_flops(submission, **__):
     small_vgg = book_network("vgg", conv_arch=tuple((n, c // 16) for n, c in VGG11_ARCH), input_size=32, hidden=16)
+    book, small_input = _("the book's AlexNet"), (3, 1, 32, 32)
     return run_stages("count_flops", [
-        Stage(1, "the book's AlexNet on (1, 1, 224, 224)",
-              lambda: _one_flop_count(submission, _book_alexnet(), ALEXNET_INPUT, "the book's AlexNet")),
-        Stage(1, "a small VGG on a batch of 3",
-              lambda: _one_flop_count(submission, small_vgg, (3, 1, 32, 32), "a small VGG on input (3, 1, 32, 32)")),
-        Stage(2, "generated networks",
+        Stage(1, _("the book's AlexNet on {shape}").format(shape=ALEXNET_INPUT),
+              lambda: _one_flop_count(submission, _book_alexnet(), ALEXNET_INPUT, book)),
+        Stage(1, _("a small VGG on a batch of {batch}").format(batch=small_input[0]),
+              lambda: _one_flop_count(submission, small_vgg, small_input,
+                                      _("a small VGG on input {shape}").format(shape=small_input))),
+        Stage(2, _("generated networks"),
               lambda: for_all(networks(batch=st.sampled_from([1, 3])),
                               lambda case: _one_flop_count(submission, *case), 30)),
     ])

@@ -3,6 +3,7 @@ from hypothesis import strategies as st
 
 from grader.checks.base import Stage, for_all, run_stages
 from grader.checks.builders import compare_builder
+from grader.i18n import _
 
 
 @st.composite
@@ -22,19 +23,20 @@ def _networks(draw):
     return kwargs, (1, kwargs["in_channels"], side, side)
 
 
-def check_nin_block(submission, **_):
+def check_nin_block(submission, **__):
     book = {"in_channels": 1, "out_channels": 96, "kernel_size": 11, "strides": 4, "padding": 0}
     return run_stages("nin_block", [
-        Stage(1, "the book's first NiN block", lambda: compare_builder(submission, "nin_block", book, (1, 1, 224, 224))),
-        Stage(2, "generated blocks", lambda: for_all(
+        Stage(1, _("the book's first NiN block"),
+              lambda: compare_builder(submission, "nin_block", book, (1, 1, 224, 224))),
+        Stage(2, _("generated blocks"), lambda: for_all(
             _blocks(), lambda case: compare_builder(submission, "nin_block", *case), 10)),
     ])
 
 
-def check_nin(submission, **_):
+def check_nin(submission, **__):
     return run_stages("nin", [
-        Stage(1, "the book's NiN on (1, 1, 224, 224)",
+        Stage(1, _("the book's NiN on {shape}").format(shape=(1, 1, 224, 224)),
               lambda: compare_builder(submission, "nin", {}, (1, 1, 224, 224), {"in_channels": 1})),
-        Stage(2, "generated settings", lambda: for_all(
+        Stage(2, _("generated settings"), lambda: for_all(
             _networks(), lambda case: compare_builder(submission, "nin", *case), 5)),
     ])

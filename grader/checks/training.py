@@ -1,4 +1,5 @@
 """The training tasks: the student's network, rebuilt from its description, must learn Fashion-MNIST past a threshold."""
+from grader.i18n import _
 from grader.results import Status, TaskResult
 
 
@@ -15,10 +16,12 @@ def check_training(submission, task, profile="auto", data_root=None, seed=0, dow
         outcome = run_training(task.training.model, submission, profile=profile, seed=seed, data_root=data_root,
                                download=download, cache=CacheUse.from_dict(cache))
     except (DataNotFound, BadDataFile) as error:  # the grader's machine lacks data: not the student's fault
-        return TaskResult(task.name, 0, task.points, Status.SKIPPED, f"not trained: {error}")
+        return TaskResult(task.name, 0, task.points, Status.SKIPPED,
+                          _("not trained: {error}").format(error=error))
     status = Status(outcome.status)
     record = outcome.record
-    example = (f"{record.get('profile')} profile, seed {seed}, {record.get('steps')} steps on {record.get('device')}"
-               if record.get("device") else "")
+    example = (_("{profile} profile, seed {seed}, {steps} steps on {device}").format(
+        profile=record.get("profile"), seed=seed, steps=record.get("steps"), device=record.get("device"))
+        if record.get("device") else "")
     return TaskResult(task.name, task.points if status is Status.PASSED else 0, task.points, status,
                       outcome.feedback, example=example)

@@ -4,6 +4,7 @@ from hypothesis import strategies as st
 from grader.checks.base import Stage, for_all, run_stages
 from grader.checks.builders import compare_builder
 from grader.book import VGG11_ARCH
+from grader.i18n import _
 
 
 @st.composite
@@ -23,21 +24,22 @@ def _networks(draw):
     return kwargs, (draw(st.integers(1, 2)), kwargs["in_channels"], side, side)
 
 
-def check_vgg_block(submission, **_):
+def check_vgg_block(submission, **__):
     book = {"num_convs": 2, "in_channels": 128, "out_channels": 256}
     return run_stages("vgg_block", [
-        Stage(1, "the book's third VGG-11 block", lambda: compare_builder(submission, "vgg_block", book, (1, 128, 28, 28))),
-        Stage(2, "generated blocks", lambda: for_all(
+        Stage(1, _("the book's third VGG-11 block"),
+              lambda: compare_builder(submission, "vgg_block", book, (1, 128, 28, 28))),
+        Stage(2, _("generated blocks"), lambda: for_all(
             _blocks(), lambda case: compare_builder(submission, "vgg_block", *case), 10)),
     ])
 
 
-def check_vgg(submission, **_):
+def check_vgg(submission, **__):
     # the network the book trains: VGG-11 with every width divided by 4
     book = {"conv_arch": [[n, c // 4] for n, c in VGG11_ARCH]}
     return run_stages("vgg", [
-        Stage(1, "the book's small VGG-11 (ratio 4) on (1, 1, 224, 224)",
+        Stage(1, _("the book's small VGG-11 (ratio 4) on {shape}").format(shape=(1, 1, 224, 224)),
               lambda: compare_builder(submission, "vgg", book, (1, 1, 224, 224), {"in_channels": 1})),
-        Stage(2, "generated architectures", lambda: for_all(
+        Stage(2, _("generated architectures"), lambda: for_all(
             _networks(), lambda case: compare_builder(submission, "vgg", *case), 10)),
     ])

@@ -9,13 +9,14 @@ def run(args):
         print(f"grader grade: {args.path} does not exist; pass a submission folder (counting.py, vgg.py, nin.py, "
               f"alexnet.py and/or notebooks), a single .py/.ipynb file or a .zip of them", file=sys.stderr)
         return 2
-    from grader.commands.options import user_train_cache
+    from grader.commands.options import apply_language, user_train_cache
     from grader.grade import grade_path
     from grader.report.table import render
     from grader.safe_text import clean
     from grader.submission.loader import SubmissionNotFound
     from grader.submission.worker import SandboxError
 
+    apply_language(args)
     try:
         report = grade_path(args.path, train=not args.no_train, sandbox=not args.in_process, profile=args.profile,
                             timeout=getattr(args, "timeout", None), budget=getattr(args, "budget", None),

@@ -1,5 +1,27 @@
-"""Command-line options more than one command shares (the sandboxed worker's time limits, the training cache)."""
+"""Command-line options more than one command shares (time limits, the training cache, the students' language)."""
 import argparse
+
+
+def add_language(parser, who="the feedback"):
+    """--lang zh|en: the language of what students read (default: $D2L_GRADER_LANG, else the locale, else en)."""
+    parser.add_argument("--lang", type=language, default=None, metavar="{en,zh}",
+                        help=f"language of {who}: zh (中文) or en (default: $D2L_GRADER_LANG, else the locale, "
+                             f"else en)")
+
+
+def language(text):
+    """A language the kit has a catalogue for, as its --lang key (argparse type)."""
+    from grader.i18n import UnknownLanguage, check_language
+    try:
+        return check_language(text)
+    except UnknownLanguage as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def apply_language(args):
+    """Make the command's language current (from --lang, the environment or the locale); returns it."""
+    from grader.i18n import resolve_language, set_language
+    return set_language(resolve_language(getattr(args, "lang", None)))
 
 
 def add_time_limits(parser):

@@ -11,41 +11,43 @@ from fractions import Fraction
 from itertools import combinations
 
 from grader.closed_forms import layer_buffers, layer_params
+from grader.i18n import N_, _
 MAX_SUBSETS = 1 << 16  # sums tracked when searching which layers a mistake was applied to
 
 FLOP_MISTAKES = {
-    "macs": "you returned MACs: FLOPs count a multiply-add as 2 (torch.utils.flop_counter's convention), so "
-            "multiply by 2",
-    "per_sample": "you counted one sample: count_flops is for the whole batch, so multiply by N = input_shape[0]",
-    "bias": "you counted the bias additions; this convention (torch.utils.flop_counter) leaves them out",
-    "no_kernel_area": "your conv formula leaves out the kernel area kH×kW: each output value needs "
-                      "(C_in/groups)×kH×kW multiply-adds",
-    "no_in_channels": "your conv formula leaves out the input channels: each output value needs "
-                      "(C_in/groups)×kH×kW multiply-adds (six factors: N·H_out·W_out·C_out·C_in·kH·kW over groups)",
-    "groups_ignored": "groups ignored: with groups=g each output channel sees only C_in/g input channels",
-    "linear_left_out": "Linear layers are left out: each costs 2·N·in_features·out_features",
-    "conv_left_out": "Conv2d layers are left out",
-    "shared_once": "a layer used twice runs twice, so its FLOPs count twice (hook every call, not every module)",
+    "macs": N_("you returned MACs: FLOPs count a multiply-add as 2 (torch.utils.flop_counter's convention), so "
+               "multiply by 2"),
+    "per_sample": N_("you counted one sample: count_flops is for the whole batch, so multiply by N = input_shape[0]"),
+    "bias": N_("you counted the bias additions; this convention (torch.utils.flop_counter) leaves them out"),
+    "no_kernel_area": N_("your conv formula leaves out the kernel area kH×kW: each output value needs "
+                         "(C_in/groups)×kH×kW multiply-adds"),
+    "no_in_channels": N_("your conv formula leaves out the input channels: each output value needs "
+                         "(C_in/groups)×kH×kW multiply-adds (six factors: N·H_out·W_out·C_out·C_in·kH·kW over "
+                         "groups)"),
+    "groups_ignored": N_("groups ignored: with groups=g each output channel sees only C_in/g input channels"),
+    "linear_left_out": N_("Linear layers are left out: each costs 2·N·in_features·out_features"),
+    "conv_left_out": N_("Conv2d layers are left out"),
+    "shared_once": N_("a layer used twice runs twice, so its FLOPs count twice (hook every call, not every module)"),
 }
 
 PARAM_MISTAKES = {
-    "buffers": "you counted buffers (BatchNorm's running_mean, running_var, num_batches_tracked): they are state, "
-               "not parameters — sum over model.parameters(), not state_dict()",
-    "float_buffers": "you counted BatchNorm's running_mean and running_var: they are buffers (state), not "
-                     "parameters — sum over model.parameters()",
-    "frozen": "you counted frozen parameters (requires_grad=False): count only trainable ones",
-    "shared_twice": "a parameter shared by two layers was counted twice; model.parameters() yields it once",
-    "no_bias": "biases are left out: a layer's bias is a parameter too",
-    "groups_ignored": "groups ignored: a grouped conv's weight has shape (C_out, C_in/groups, kH, kW)",
+    "buffers": N_("you counted buffers (BatchNorm's running_mean, running_var, num_batches_tracked): they are state, "
+                  "not parameters — sum over model.parameters(), not state_dict()"),
+    "float_buffers": N_("you counted BatchNorm's running_mean and running_var: they are buffers (state), not "
+                        "parameters — sum over model.parameters()"),
+    "frozen": N_("you counted frozen parameters (requires_grad=False): count only trainable ones"),
+    "shared_twice": N_("a parameter shared by two layers was counted twice; model.parameters() yields it once"),
+    "no_bias": N_("biases are left out: a layer's bias is a parameter too"),
+    "groups_ignored": N_("groups ignored: a grouped conv's weight has shape (C_out, C_in/groups, kH, kW)"),
 }
 
 SIZE_MISTAKES = {
-    "ceil": "you rounded up: the formula floors, floor((size + 2·padding − kernel_size) / stride) + 1 "
-            "(the leftover rows that do not fill a whole stride are dropped)",
-    "single_padding": "padding is added on both sides: use 2·padding",
-    "no_plus_one": "the +1 is missing: the first window position counts too",
-    "stride_ignored": "the stride is ignored: divide by the stride",
-    "true_division": "you used / (true division): sizes are whole numbers, use // (floor division)",
+    "ceil": N_("you rounded up: the formula floors, floor((size + 2·padding − kernel_size) / stride) + 1 "
+               "(the leftover rows that do not fill a whole stride are dropped)"),
+    "single_padding": N_("padding is added on both sides: use 2·padding"),
+    "no_plus_one": N_("the +1 is missing: the first window position counts too"),
+    "stride_ignored": N_("the stride is ignored: divide by the stride"),
+    "true_division": N_("you used / (true division): sizes are whole numbers, use // (floor division)"),
 }
 
 
@@ -53,7 +55,8 @@ def name_mistake(value, truth, alternative, flags, sentences, max_flags=2):
     """Sentence(s) naming the smallest set of flags under which `alternative(flags)` equals `value`, or ''.
 
     An alternative with `layers` ((index, layer type) pairs) and `per_layer` (flags it can scope) is also tried
-    with one flag applied to some layers only (and at most one other flag applied everywhere)."""
+    with one flag applied to some layers only (and at most one other flag applied everywhere). `sentences` holds
+    N_()-marked messages: they are translated here."""
     if value == truth:
         return ""
     for size in range(1, max_flags + 1):
@@ -61,13 +64,19 @@ def name_mistake(value, truth, alternative, flags, sentences, max_flags=2):
         matches = [m for m in matches if alternative(set(m)) != truth]
         if matches:
             if len(matches) == 1:
-                return _sentence("; ".join(sentences[f] for f in matches[0]))
-            return "Either " + ", or ".join("; ".join(sentences[f] for f in m) for m in matches[:2]) + "."
+                return _sentence(_said(sentences, matches[0]))
+            first, second = (_said(sentences, m) for m in matches[:2])
+            return _("Either {first}, or {second}.").format(first=first, second=second)
     return _partial(value, alternative, flags, sentences)
 
 
+def _said(sentences, flags):
+    """The translated sentences of `flags`, joined into one clause list."""
+    return _("; ").join(_(sentences[f]) for f in flags if f is not None)
+
+
 def _sentence(text):
-    return text[0].upper() + text[1:] + "."
+    return _("{sentence}.").format(sentence=text[0].upper() + text[1:])
 
 
 def _partial(value, alternative, flags, sentences):
@@ -84,8 +93,8 @@ def _partial(value, alternative, flags, sentences):
             subset = _subset_with_sum(deltas, Fraction(value) - base)
             if subset and len(subset) < len(deltas) and \
                     alternative(base_flags | {flag}, {flag: set(subset)}) == value:
-                said = sentences[flag] + (f"; {sentences[other]}" if other else "")
-                return f"For {_scope(deltas, subset)}: {said}."
+                said = _said(sentences, (flag, other))
+                return _("For {layers}: {mistake}.").format(layers=_scope(deltas, subset), mistake=said)
     return ""
 
 
@@ -95,13 +104,13 @@ def _subset_with_sum(deltas, target):
     Whole layer types come first (bias counted for the Conv2d layers, not the Linear ones: the habit people have);
     any other subset only when it is the one subset with that sum — tiny shrunk examples, where many subsets tie,
     name nothing rather than guess."""
-    kinds = list(dict.fromkeys(kind for _, kind, _ in deltas))
+    kinds = list(dict.fromkeys(kind for __, kind, __ in deltas))
     for size in range(1, len(kinds)):
         for chosen in combinations(kinds, size):
-            if sum(d for _, kind, d in deltas if kind in chosen) == target:
-                return tuple(i for i, kind, _ in deltas if kind in chosen)
+            if sum(d for __, kind, d in deltas if kind in chosen) == target:
+                return tuple(i for i, kind, __ in deltas if kind in chosen)
     reachable = {Fraction(0): ((), 1)}  # sum -> (one subset reaching it, number of subsets, capped at 2)
-    for index, _, delta in deltas:
+    for index, __, delta in deltas:
         for total, (chosen, ways) in list(reachable.items()):
             if total + delta in reachable:
                 subset, seen = reachable[total + delta]
@@ -116,13 +125,18 @@ def _subset_with_sum(deltas, target):
 
 def _scope(candidates, subset):
     """`the Conv2d layers (not the Linear ones)`, `2 of the 3 Linear layers`: which layers a mistake touched."""
-    kinds = list(dict.fromkeys(kind for _, kind, _ in candidates))
-    count = {kind: sum(1 for _, k, _ in candidates if k == kind) for kind in kinds}
-    hit = {kind: sum(1 for i, k, _ in candidates if k == kind and i in subset) for kind in kinds}
-    parts = [(f"the {kind} layer" if count[kind] == 1 else f"the {kind} layers") if hit[kind] == count[kind]
-             else f"{hit[kind]} of the {count[kind]} {kind} layers" for kind in kinds if hit[kind]]
+    kinds = list(dict.fromkeys(kind for __, kind, __ in candidates))
+    count = {kind: sum(1 for __, k, __ in candidates if k == kind) for kind in kinds}
+    hit = {kind: sum(1 for i, k, __ in candidates if k == kind and i in subset) for kind in kinds}
+    parts = [(_("the {kind} layer") if count[kind] == 1 else _("the {kind} layers")).format(kind=kind)
+             if hit[kind] == count[kind]
+             else _("{hit} of the {count} {kind} layers").format(hit=hit[kind], count=count[kind], kind=kind)
+             for kind in kinds if hit[kind]]
     untouched = [kind for kind in kinds if not hit[kind]]
-    return " and ".join(parts) + (f" (not the {' or '.join(untouched)} ones)" if untouched else "")
+    scope = _(" and ").join(parts)
+    if untouched:
+        scope = _("{layers} (not the {kinds} ones)").format(layers=scope, kinds=_(" or ").join(untouched))
+    return scope
 
 
 def _on(flag, flags, scope, index):
@@ -138,7 +152,7 @@ def flops_alternative(rows, batch):
     touches). `rows` from checks.truth.layer_trace."""
     def count(flags, scope=None):
         total, seen = Fraction(0), set()
-        for index, (_, shape, flops, spec) in enumerate(rows):
+        for index, (__, shape, flops, spec) in enumerate(rows):
             kind, args = spec["type"], spec.get("args", {})
             if kind not in ("Conv2d", "Linear"):
                 continue
@@ -158,7 +172,7 @@ def flops_alternative(rows, batch):
             total += value + (math.prod(shape) if _on("bias", flags, scope, index) and args.get("bias") else 0)
         total /= batch if "per_sample" in flags else 1
         return int(total) if total.denominator == 1 else float(total)
-    count.layers = [(i, spec["type"]) for i, (_, _, _, spec) in enumerate(rows) if spec["type"] in ("Conv2d", "Linear")]
+    count.layers = [(i, spec["type"]) for i, (*__, spec) in enumerate(rows) if spec["type"] in ("Conv2d", "Linear")]
     count.per_layer = FLOP_PER_LAYER
     return count
 

@@ -1,4 +1,5 @@
 """Short text for layers, networks and examples, as students see them in feedback."""
+from grader.i18n import _
 
 
 def _pair(value):
@@ -10,7 +11,7 @@ def _pair(value):
 def layer(spec):
     """e.g. Conv2d(3→8, k=3, s=2, p=1, groups=2, bias=False) — defaults left out."""
     if "same_as" in spec:
-        return f"<layer {spec['same_as'] + 1} again>"
+        return _("<layer {index} again>").format(index=spec["same_as"] + 1)
     kind, args = spec["type"], spec.get("args", {})
     if kind == "Conv2d":
         parts = [f"{args['in_channels']}→{args['out_channels']}", f"k={_pair(args['kernel_size'])}"]
@@ -37,12 +38,12 @@ def layer(spec):
         text = f"{kind}({_pair(args['output_size'])})"
     else:
         text = f"{kind}()"
-    return text + (" [frozen]" if spec.get("frozen") else "")
+    return text + (_(" [frozen]") if spec.get("frozen") else "")
 
 
 def network(specs, input_shape=None):
     body = ", ".join(layer(spec) for spec in specs)
-    shape = f" on input {tuple(input_shape)}" if input_shape is not None else ""
+    shape = _(" on input {shape}").format(shape=tuple(input_shape)) if input_shape is not None else ""
     return f"Sequential({body}){shape}"
 
 

@@ -15,6 +15,7 @@ from torch import nn
 from grader import netspec
 from grader.graph import trace as fx_trace
 from grader.graph.vocabulary import INPUT, OP_OF_MODULE, OPAQUE_OPS, TRAIN_DEPENDENT
+from grader.i18n import _
 
 BATCH_NORMS = frozenset({"batch_norm1d", "batch_norm2d"})
 PROBES = 2  # seeded probe inputs of the asked shape per description: one can be matched by luck, two hardly
@@ -165,8 +166,8 @@ def _graph_and_output(model, probes, seed, description):
     try:
         fx_graph = fx_trace.trace(model)
     except fx_trace.Untraceable as untraceable:
-        description.update(tracing="hooks", note=f"torch.fx cannot trace your forward ({untraceable}); it is "
-                                                 f"described by the layers it ran, in order")
+        description.update(tracing="hooks", note=_("torch.fx cannot trace your forward ({error}); it is described "
+                                                   "by the layers it ran, in order").format(error=untraceable))
         graph, output = _hooks_graph(model, probes, seed)
         return graph, output, None
     return _traced(model, fx_graph, probes, seed)
@@ -192,7 +193,7 @@ def describe(model, input_shape, seed):
             if error is not None:
                 raise error
             if not isinstance(output, torch.Tensor):
-                raise TypeError(f"forward returned {type(output).__name__}, not a tensor")
+                raise TypeError(_("forward returned {type}, not a tensor").format(type=type(output).__name__))
             tensors["output"] = output
         except Exception as error:  # noqa: BLE001 — the student's network may not run: describe what is there
             description["forward_error"] = _error_text(error)

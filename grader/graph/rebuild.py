@@ -18,6 +18,7 @@ from torch import nn
 
 from grader import netspec
 from grader.graph.vocabulary import INPUT, MODULE_OF
+from grader.i18n import _
 
 MAX_PARAMETERS = 150_000_000           # 600 MB of fp32 weights; VGG-11, the chapter's largest, has 128.8 M
 MAX_ACTIVATION = 1 << 24               # values in one node's output for one image (64 MiB): VGG-11's largest is 3.2 M
@@ -42,7 +43,8 @@ def _layer(node):
     try:
         return netspec.build_layer({"type": MODULE_OF[node["op"]], "args": node["args"]})
     except (ValueError, TypeError, RuntimeError) as error:  # RuntimeError: e.g. a negative size
-        raise CannotRebuild(f"{MODULE_OF[node['op']]}({node['args']}) cannot be built: {error}") from error
+        raise CannotRebuild(_("{layer}({args}) cannot be built: {error}").format(
+            layer=MODULE_OF[node["op"]], args=node["args"], error=error)) from error
 
 
 def rebuild(graph):
@@ -55,17 +57,25 @@ def rebuild(graph):
             continue
         if op not in REBUILT:
             what = args.get("type") or args.get("target") or op
-            where = f" at {node['line']}" if node.get("line") else f" (`{node['path']}`)" if node.get("path") else ""
-            raise CannotRebuild(f"the forward uses {what}{where}, which the grader cannot rebuild from standard torch "
-                                f"layers and functions")
+            if node.get("line"):
+                text = _("the forward uses {what} at {line}, which the grader cannot rebuild from standard torch "
+                         "layers and functions")
+            elif node.get("path"):
+                text = _("the forward uses {what} (`{path}`), which the grader cannot rebuild from standard torch "
+                         "layers and functions")
+            else:
+                text = _("the forward uses {what}, which the grader cannot rebuild from standard torch layers and "
+                         "functions")
+            raise CannotRebuild(text.format(what=what, line=node.get("line"), path=node.get("path")))
         if op not in ("add", "cat") and len(inputs) != 1:
-            raise CannotRebuild(f"{op} node {node['id']} has {len(inputs)} inputs, not 1")
+            raise CannotRebuild(_("{op} node {id} has {count} inputs, not 1").format(op=op, id=node["id"],
+                                                                                    count=len(inputs)))
         if op == "dropout" and args.get("training") is True:  # F.dropout(x, p): drops in eval mode too
             value = fx_graph.call_function(F.dropout, (inputs[0],), {"p": float(args["p"]), "training": True})
         elif op in MODULE_OF:
             key = node["path"] or f"#{node['id']}"
             if key in shared and shared[key][1] != (op, args):
-                raise CannotRebuild(f"`{key}` is described twice with different arguments")
+                raise CannotRebuild(_("`{key}` is described twice with different arguments").format(key=key))
             if key not in shared:
                 name = f"layer{len(shared)}"
                 root.add_module(name, _layer(node))
@@ -80,10 +90,11 @@ def rebuild(graph):
         elif op == "reshape" and isinstance(args.get("shape"), list) and args["shape"][:1] == [-1]:
             value = fx_graph.call_function(torch.reshape, (inputs[0], tuple(args["shape"])))
         else:
-            raise CannotRebuild(f"{op} node {node['id']} has arguments the grader cannot rebuild: {args}")
+            raise CannotRebuild(_("{op} node {id} has arguments the grader cannot rebuild: {args}").format(
+                op=op, id=node["id"], args=args))
         env[node["id"]] = value
     if graph["output"] is None:
-        raise CannotRebuild("the description does not say which node the forward returns")
+        raise CannotRebuild(_("the description does not say which node the forward returns"))
     fx_graph.output(env[graph["output"]])
     return torch.fx.GraphModule(root, fx_graph, "Rebuilt")
 
@@ -113,9 +124,12 @@ class _Sizer(torch.fx.Interpreter):
             if output.numel() > MAX_ACTIVATION or self.values > MAX_ACTIVATIONS or self.flops > MAX_FLOPS:
                 kind = type(module).__name__ if module is not None else getattr(node.target, "__name__", node.op)
                 raise CannotRebuild(
-                    f"{self.what} is too big to train: one image makes {kind} output {tuple(output.shape)} "
-                    f"({output.numel():,} values; the layers so far {self.values:,} values and {self.flops:,} FLOPs, "
-                    f"at most {MAX_ACTIVATION:,} / {MAX_ACTIVATIONS:,} / {MAX_FLOPS:,}): check that layer's size",
+                    _("{what} is too big to train: one image makes {kind} output {shape} ({numel} values; the layers "
+                      "so far {values} values and {flops} FLOPs, at most {max_activation} / {max_activations} / "
+                      "{max_flops}): check that layer's size").format(
+                        what=self.what, kind=kind, shape=tuple(output.shape), numel=f"{output.numel():,}",
+                        values=f"{self.values:,}", flops=f"{self.flops:,}", max_activation=f"{MAX_ACTIVATION:,}",
+                        max_activations=f"{MAX_ACTIVATIONS:,}", max_flops=f"{MAX_FLOPS:,}"),
                     "memory")
         return output
 
@@ -140,7 +154,8 @@ def _run_sized(network, input_shape, what):
     except CannotRebuild:
         raise
     except (RuntimeError, ValueError, TypeError, IndexError) as error:
-        raise CannotRebuild(f"{what}'s layers do not fit together: {str(error).splitlines()[0][:200]}") from error
+        raise CannotRebuild(_("{what}'s layers do not fit together: {error}").format(
+            what=what, error=str(error).splitlines()[0][:200])) from error
     return list(output.shape), sizer.flops
 
 
@@ -151,7 +166,7 @@ def sized(graph, input_shape, what="the network"):
         network = rebuild(graph)
     parameters = sum(p.numel() for p in network.parameters())
     if parameters > MAX_PARAMETERS:
-        raise CannotRebuild(f"{what} has {parameters:,} parameters; the training check trains at most "
-                            f"{MAX_PARAMETERS:,} (the chapter's largest, VGG-11, has 128,806,154): check the layer "
-                            f"sizes", "memory")
+        raise CannotRebuild(_("{what} has {parameters} parameters; the training check trains at most {max} (the "
+                              "chapter's largest, VGG-11, has 128,806,154): check the layer sizes").format(
+                                  what=what, parameters=f"{parameters:,}", max=f"{MAX_PARAMETERS:,}"), "memory")
     return Sized(network, *_run_sized(network, input_shape, what))

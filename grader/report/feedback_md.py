@@ -1,10 +1,11 @@
 """What a student reads: Markdown with the points table, then each failure's message, example and trimmed output."""
 import re
 
+from grader.i18n import _
 from grader.report.files import not_graded_line, reading_lines
+from grader.report.labels import status_label
 from grader.results import Status
 
-LABELS = {Status.NOT_IMPLEMENTED: "not implemented yet"}
 OUTPUT_LIMIT = 1500  # characters of the student's own prints repeated back to them
 
 
@@ -21,46 +22,50 @@ def _fenced(text):
 
 
 def _trim(text, limit=OUTPUT_LIMIT):
-    return text if len(text) <= limit else text[:limit] + "\n[... trimmed]"
+    return text if len(text) <= limit else text[:limit] + "\n" + _("[... trimmed]")
 
 
 def loading_problems(environment):
     """Lines about how the student's files were read: every file once with what it gave, its notes, the rest."""
-    return [text for line, notes in reading_lines(environment) for text in [line] + [f"  note: {n}" for n in notes]]
+    return [text for line, notes in reading_lines(environment)
+            for text in [line] + ["  " + _("note: {note}").format(note=n) for n in notes]]
 
 
 def _loading_section(environment):
     found = reading_lines(environment)
     if not found:
         return []
-    lines = ["", "## Your files", ""]
+    lines = ["", "## " + _("Your files"), ""]
     for line, notes in found:
-        lines += [f"- {_cell(line)}"] + [f"  - note: {_cell(note)}" for note in notes]
+        lines += [f"- {_cell(line)}"] + ["  - " + _("note: {note}").format(note=_cell(note)) for note in notes]
     return lines
 
 
 def render_feedback(report, student=None, reason=""):
     """Markdown feedback for one student. `reason`: why the submission could not be read at all (if so)."""
     student = student or report.submission
-    lines = [f"# Feedback: {_cell(student)}", "", f"**Score: {report.score:g} / {report.max_score:g}**", ""]
+    lines = ["# " + _("Feedback: {student}").format(student=_cell(student)), "",
+             "**" + _("Score: {score} / {max_score}").format(score=f"{report.score:g}",
+                                                             max_score=f"{report.max_score:g}") + "**", ""]
     if reason:
-        lines += ["> Your submission could not be graded: " + _cell(reason), ""]
-    lines += ["| task | points | status |", "|---|---:|---|"]
+        lines += ["> " + _("Your submission could not be graded: {reason}").format(reason=_cell(reason)), ""]
+    lines += [f"| {_cell(_('task'))} | {_cell(_('points'))} | {_cell(_('status'))} |", "|---|---:|---|"]
     for task in report.tasks:
-        status = LABELS.get(task.status, task.status.value)
+        status = _cell(status_label(task.status))
         lines.append(f"| {_cell(task.name)} | {task.score:g}/{task.max_score:g} | {status} |")
     if not_graded_line(report.environment):
         lines += ["", f"*{_cell(not_graded_line(report.environment))}*"]
     lines += _loading_section(report.environment)
     failures = [task for task in report.tasks if task.status is not Status.PASSED]
     if failures and not reason:
-        lines += ["", "## What to fix"]
+        lines += ["", "## " + _("What to fix")]
         for task in failures:
-            lines += ["", f"### {_cell(task.name)} ({LABELS.get(task.status, task.status.value)})", ""]
+            lines += ["", "### " + _("{task} ({status})").format(task=_cell(task.name),
+                                                               status=status_label(task.status)), ""]
             if task.feedback:
                 lines += [task.feedback.strip(), ""]
             if task.example:
-                lines += ["Smallest failing example:", "", _fenced(task.example), ""]
+                lines += [_("Smallest failing example:"), "", _fenced(task.example), ""]
             if task.output:
-                lines += ["What your code printed (trimmed):", "", _fenced(_trim(task.output)), ""]
+                lines += [_("What your code printed (trimmed):"), "", _fenced(_trim(task.output)), ""]
     return "\n".join(lines).rstrip() + "\n"

@@ -5,6 +5,7 @@ sandboxed worker can run it. Every value leaves here as plain data: a return val
 subclass, a numpy scalar, a tensor) is refused as `invalid`, with a hint, rather than converted.
 """
 import io
+import re
 import traceback
 import warnings
 from contextlib import redirect_stderr, redirect_stdout
@@ -13,6 +14,7 @@ import torch
 from torch import nn
 
 from grader import netspec
+from grader.i18n import _
 from grader.graph.describe import describe as describe_network
 from grader.submission import binding
 
@@ -34,12 +36,14 @@ class InvalidAnswer(Exception):
 def _hint(value):
     kind = type(value)
     if isinstance(value, torch.Tensor):
-        return f"a torch.Tensor ({value!r:.60}); return a plain Python value, e.g. int(x) or x.item()"
+        return _("a torch.Tensor ({value}); return a plain Python value, e.g. int(x) or x.item()").format(
+            value=repr(value)[:60])
     if kind.__module__ == "numpy":
-        return f"a numpy {kind.__name__}; return a plain Python value, e.g. int(x)"
+        return _("a numpy {kind}; return a plain Python value, e.g. int(x)").format(kind=kind.__name__)
     if isinstance(value, (int, float, str, tuple, list, dict)):
-        return f"an object of class {kind.__name__}, a subclass of {kind.__mro__[1].__name__}; return a plain value"
-    return f"an object of type {kind.__module__}.{kind.__qualname__}"
+        return _("an object of class {kind}, a subclass of {base}; return a plain value").format(
+            kind=kind.__name__, base=kind.__mro__[1].__name__)
+    return _("an object of type {kind}").format(kind=f"{kind.__module__}.{kind.__qualname__}")
 
 
 def to_plain(value):
@@ -53,14 +57,22 @@ def to_plain(value):
         return [to_plain(item) for item in value]
     if kind is dict:
         return {to_plain(k) if type(k) is str else str(k): to_plain(v) for k, v in value.items()}
-    raise InvalidAnswer(f"returned {_hint(value)}")
+    raise InvalidAnswer(_("returned {what}").format(what=_hint(value)))
 
 
 def short_traceback(error):
     frames = [f for f in traceback.extract_tb(error.__traceback__)
               if "/grader/" not in f.filename.replace("\\", "/") and not f.filename.startswith("<frozen")]
-    where = f" (line {frames[-1].lineno} of {frames[-1].filename.rsplit('/', 1)[-1]}: {frames[-1].line})" if frames else ""
-    return f"{type(error).__name__}: {error}"[:400] + where
+    text = f"{type(error).__name__}: {error}"[:400]
+    if not frames:
+        return text
+    file = frames[-1].filename.rsplit("/", 1)[-1]
+    cell = re.fullmatch(r"(.+\.ipynb) cell (\d+)", file)  # a notebook cell's code (reading.take_statements names it)
+    if cell:
+        return _("{error} (line {line} of {file} cell {cell}: {code})").format(
+            error=text, line=frames[-1].lineno, file=cell.group(1), cell=cell.group(2), code=frames[-1].line)
+    return _("{error} (line {line} of {file}: {code})").format(error=text, line=frames[-1].lineno, file=file,
+                                                               code=frames[-1].line)
 
 
 def _signatures(question):
@@ -85,7 +97,7 @@ def _run(question, function):
     if kind == "describe":
         model = netspec.construct(binding.bound(function, question["function"], question["kwargs"], signatures), {})
         if not isinstance(model, nn.Module):
-            raise InvalidAnswer(f"returned {_hint(model)}, not an nn.Module such as nn.Sequential")
+            raise InvalidAnswer(_("returned {what}, not an nn.Module such as nn.Sequential").format(what=_hint(model)))
         description, tensors = describe_network(model, question["input_shape"], question["seed"])
         return description, {name: tensor.numpy().copy() for name, tensor in tensors.items()}
     raise ValueError(f"unknown question kind {kind!r}")
@@ -105,19 +117,20 @@ def answer(question, find_function):
     except MissingFunction as error:
         data, tensors = {"ok": False, "status": "missing", "message": str(error)}, {}
     except NotImplementedError:
-        data, tensors = {"ok": False, "status": "not_implemented", "message": "not implemented yet"}, {}
+        data, tensors = {"ok": False, "status": "not_implemented", "message": _("not implemented yet")}, {}
     except binding.CannotBind as error:  # the student's signature cannot take the assignment's call
         data, tensors = {"ok": False, "status": "error", "message": str(error)}, {}
     except InvalidAnswer as error:
         data, tensors = {"ok": False, "status": "invalid", "message": str(error)}, {}
     except MemoryError:
-        data, tensors = {"ok": False, "status": "memory", "message": "ran out of memory"}, {}
+        data, tensors = {"ok": False, "status": "memory", "message": _("ran out of memory")}, {}
     except RecursionError as error:
         data, tensors = {"ok": False, "status": "error", "message": f"RecursionError: {error}"}, {}
     except SystemExit as error:  # sys.exit() in a student's function ends that answer, not the grading
-        data, tensors = {"ok": False, "status": "error", "message": f"called sys.exit({error.code!r})"}, {}
+        data, tensors = {"ok": False, "status": "error", "message": _("called sys.exit({code})").format(
+            code=repr(error.code))}, {}
     except Exception as error:
         data, tensors = {"ok": False, "status": "error", "message": short_traceback(error)}, {}
     printed = out.getvalue()
-    data["output"] = printed[:OUTPUT_LIMIT] + ("\n[... output trimmed]" if len(printed) > OUTPUT_LIMIT else "")
+    data["output"] = printed[:OUTPUT_LIMIT] + (_("\n[... output trimmed]") if len(printed) > OUTPUT_LIMIT else "")
     return data, tensors

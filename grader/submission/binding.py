@@ -7,11 +7,12 @@ the contract's remaining parameters go, in order, to the student's remaining pos
 names. A value the student's function has no parameter for may be left out when it is the assignment's default
 (the book's `vgg(conv_arch)` builds the default network). When no binding exists, `CannotBind` says so with
 both signatures side by side, which edition of the book the student's looks like, and the `def` line to write.
-Standard library, grader.spec and grader.editions only: the sandboxed worker runs this.
+Standard library, grader.spec, grader.editions and grader.i18n only: the sandboxed worker runs this.
 """
 import inspect
 
 from grader import editions, spec
+from grader.i18n import _, current_language, joined
 
 REQUIRED = inspect.Parameter.empty
 _NAMED = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
@@ -81,10 +82,13 @@ def bind(function, name, values, signatures=None):
         elif inspect.Parameter.VAR_POSITIONAL in kinds:  # `def f(*args)`: the rest go in the contract's order
             extra.append(value)
         elif not (cname in defaults and value == defaults[cname]):  # the default is what a missing parameter means
-            problems.append(f"{cname} ({value!r})")
-    problems = [f"it has no parameter for {', '.join(problems)}"] if problems else []
+            problems.append(_("{name} ({value})").format(name=cname, value=repr(value)))
+    zh = current_language() == "zh"
+    problems = [_("it has no parameter for {params}").format(params=("、" if zh else ", ").join(problems))] \
+        if problems else []
     unfed = [p.name for p in params if p.name not in kwargs and p.default is REQUIRED]
-    problems += [f"nothing the assignment passes fills its {' and '.join(unfed)}"] if unfed else []
+    problems += [_("nothing the assignment passes fills its {params}").format(
+        params=joined(unfed) if zh else " and ".join(unfed))] if unfed else []
     if problems:
         raise CannotBind(_message(function, name, theirs, problems, edition, signatures))
     # values for *args, and positional-only parameters, can only be passed by position: the named ones go first
@@ -99,9 +103,15 @@ def _message(function, name, theirs, problems, edition, signatures):
     own = f"{getattr(function, '__name__', name)}{theirs}"
     contract = contract_text(name, signatures)
     where = f" {spec.section_of(name)}" if spec.section_of(name) else ""
-    return (f"your {own}" + (f", the signature in {edition}," if edition else "") + f" cannot take the grader's "
-            f"call: {'; '.join(problems)}. This assignment follows {editions.EDITION}{where}: {contract}. Change the "
-            f"def line to `def {contract}:` and use every parameter.")
+    if edition:
+        message = _("your {own}, the signature in {edition}, cannot take the grader's call: {problems}. This "
+                    "assignment follows {book}{section}: {contract}. Change the def line to `def {contract}:` and use "
+                    "every parameter.")
+    else:
+        message = _("your {own} cannot take the grader's call: {problems}. This assignment follows {book}{section}: "
+                    "{contract}. Change the def line to `def {contract}:` and use every parameter.")
+    return message.format(own=own, edition=_(edition) if edition else "", problems=_("; ").join(problems),
+                          book=editions.EDITION, section=where, contract=contract)
 
 
 def call(function, name, args, signatures=None):

@@ -20,7 +20,8 @@ from grader.submission import sandbox
 # What the worker may import from the kit: the question/answer layer and what it needs, nothing that knows answers.
 STAGED_MODULES = ("grader/__init__.py", "grader/assignment.py", "grader/book.py", "grader/spec.py",
                   "grader/catalog/*.py", "grader/editions.py", "grader/netspec.py", "grader/graph/*.py",
-                  "grader/submission/*.py")
+                  "grader/submission/*.py", "grader/i18n.py",
+                  "grader/locale/*/LC_MESSAGES/messages.mo")  # the students' language: notes made while loading
 BOOT = ("import sys, json; sys.path[:] = json.loads(sys.argv[3]); "
         "from grader.submission.worker_main import main; main()")
 START_TIMEOUT = 300.0  # importing torch on a cold, busy machine

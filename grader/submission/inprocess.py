@@ -5,6 +5,7 @@ import sys
 import threading
 from contextlib import contextmanager
 
+from grader.i18n import N_, _
 from grader.submission.answering import answer
 from grader.submission.base import Answer
 from grader.submission.loader import PACKAGE, load_package, unload
@@ -14,19 +15,20 @@ class CallTimeout(BaseException):
     """Raised by SIGALRM inside a slow student call (BaseException so student `except Exception` can't swallow it)."""
 
 
-IMPORT_TOO_SLOW = ("reading the file took longer than {seconds:g} s: its imports, decorators, default values and "
-                   "class bodies run when it is read (top-level calls never do); move slow work into a function")
+IMPORT_TOO_SLOW = N_("reading the file took longer than {seconds:g} s: its imports, decorators, default values and "
+                     "class bodies run when it is read (top-level calls never do); move slow work into a function")
+TOOK_TOO_LONG = N_("took too long")
 
 
 @contextmanager
-def _time_limit(seconds, message="took too long"):
+def _time_limit(seconds, message=TOOK_TOO_LONG):
     usable = seconds and hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
     if not usable:
         yield
         return
 
     def expire(signum, frame):
-        raise CallTimeout(message.format(seconds=seconds))
+        raise CallTimeout(_(message).format(seconds=seconds))
 
     previous = signal.signal(signal.SIGALRM, expire)
     signal.setitimer(signal.ITIMER_REAL, seconds)
@@ -63,7 +65,8 @@ class InProcessSubmission:
                 data, tensors = answer(question, self.package.find_function)
         except CallTimeout:
             return Answer(ok=False, status="timeout",
-                          message=f"timed out after {self.timeout:g} s in {question['function']}")
+                          message=_("timed out after {seconds:g} s in {function}").format(
+                              seconds=self.timeout, function=question["function"]))
         # a JSON round trip guarantees the checks see plain data only, exactly as from the worker
         return Answer.from_dict(json.loads(json.dumps(data)), tensors)
 

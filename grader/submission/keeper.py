@@ -4,8 +4,9 @@
             a subreaper; unshares the namespaces with the uid map; waits for the worker, then kills the rest)
       └─ worker (pid 1 of its namespaces where possible): every layer applied, then the submission loaded
 The worker answers with exactly the in-process code: loader.load_package + answering.answer. What it learns
-from the grader beyond the spawn request (which modules to leave out) arrives on its own channel, so nothing
-about one student ever passes through the fork server that forks the next. Standard library + torch only.
+from the grader beyond the spawn request (which modules to leave out, the language of its notes) arrives on its
+own channel, so nothing about one student ever passes through the fork server that forks the next. Standard
+library + torch only.
 """
 import os
 import signal
@@ -13,11 +14,12 @@ import socket
 import sys
 import time
 
+from grader.i18n import LANGUAGES, N_, _, set_language
 from grader.submission import landlock, namespaces, sandbox, seccomp, wire
 
 PACKAGE = "assignments"
 SETUP_TIMEOUT = 30.0
-LEFT_OUT = "left out of this worker: loading it stopped an earlier one"
+LEFT_OUT = N_("left out of this worker: loading it stopped an earlier one")
 
 
 # ---- the worker -------------------------------------------------------------------------------------------------
@@ -119,7 +121,7 @@ def _progress_hook(sock, skip):
             finally:
                 state["active"] = True
         if name in skip:
-            raise ImportError(LEFT_OUT)
+            raise ImportError(_(LEFT_OUT))
 
     sys.addaudithook(hook)
     return state
@@ -130,10 +132,12 @@ def run_worker(sock, request):
     from grader.submission.answering import answer
     from grader.submission.loader import load_package
 
-    body, _ = wire.read(sock, time.monotonic() + SETUP_TIMEOUT)
+    body, _tensors = wire.read(sock, time.monotonic() + SETUP_TIMEOUT)
     sock.settimeout(None)  # from here on the worker waits for questions as long as the grader likes
     if not (isinstance(body, dict) and body.get("kind") == "setup" and isinstance(body.get("skip"), list)):
         raise RuntimeError("the grader's setup frame is malformed")
+    if body.get("lang") in LANGUAGES:  # anything else: English, the source text
+        set_language(body["lang"])
     hook = _progress_hook(sock, frozenset(str(name) for name in body["skip"]))
     package = load_package(request["folder"], graded=request["graded"])
     hook["active"] = False
@@ -141,7 +145,7 @@ def run_worker(sock, request):
                      "sources": package.sources})
     while True:
         try:
-            body, _ = wire.read(sock)
+            body, _tensors = wire.read(sock)
         except (wire.ChannelClosed, wire.BadFrame):
             return
         data, tensors = answer(body["question"], package.find_function)
@@ -149,7 +153,8 @@ def run_worker(sock, request):
             frame = wire.encode({"kind": "answer", "answer": data}, tensors)
         except (TypeError, ValueError) as error:
             frame = wire.encode({"kind": "answer", "answer": {"ok": False, "status": "invalid",
-                                                            "message": f"answer not sendable: {error}"}})
+                                                            "message": _("answer not sendable: {error}").format(
+                                                                error=error)}})
         sock.sendall(frame)
 
 

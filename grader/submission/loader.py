@@ -14,6 +14,7 @@ from contextlib import nullcontext
 from pathlib import Path
 
 from grader import spec
+from grader.i18n import _, ngettext
 from grader.submission import reading, survey
 from grader.submission.answering import MissingFunction, UnreadableSource, short_traceback
 from grader.submission.imports import SubmissionImports, module_name
@@ -76,8 +77,9 @@ def _submission_files(path):
     if path.is_file() and path.suffix in (".py", ".ipynb"):
         return path.parent, [path], False
     if not path.is_dir():
-        raise SubmissionNotFound(f"submission {path} does not exist; pass --submission PATH to a folder holding "
-                                 f"counting.py, vgg.py, nin.py, alexnet.py and/or notebooks (.ipynb)")
+        raise SubmissionNotFound(_("submission {path} does not exist; pass --submission PATH to a folder holding "
+                                   "counting.py, vgg.py, nin.py, alexnet.py and/or notebooks (.ipynb)").format(
+                                       path=path))
     # names starting with "." are editor and archive litter (macOS "._vgg.ipynb" resource forks, checkpoints)
     return path, sorted(p for p in path.iterdir()
                         if p.suffix in (".py", ".ipynb") and not p.name.startswith(".") and p.is_file()), True
@@ -140,7 +142,7 @@ class _Loading:
             except BaseException as error:  # noqa: BLE001 — an __init__ that fails must not stop the others
                 if self.records["__init__"].status != "unreadable":
                     self.records["__init__"].status = "unreadable"
-                    self.records["__init__"].problem = f"__init__.py could not be read: {short_traceback(error)}"
+                    self.records["__init__"].problem = reading.unreadable("__init__.py", short_traceback(error))
         return package
 
     def load(self, key, file, guard):
@@ -159,7 +161,7 @@ class _Loading:
             if record.status != "unreadable":  # (a worker's refusal of a file that killed it reads "loading x.py ...")
                 why = str(error) if type(error) is ImportError and str(error).startswith("loading ") \
                     else short_traceback(error)
-                record.status, record.problem = "unreadable", f"{file} could not be read: {why}"
+                record.status, record.problem = "unreadable", reading.unreadable(file, why)
 
 
 def _relative(path, root):
@@ -199,8 +201,8 @@ def load_package(folder, extra_sources=None, guard=nullcontext, graded=None):
     answers = [p for p in python if not NOT_ANSWERS.match(p.stem)]
     order = sorted(answers, key=lambda p: (p.stem not in graded, list(graded).index(p.stem) if p.stem in graded else 0,
                                            p.name))
-    for path in order + [Path(origin) for _, origin in texts.values()] + [p for p in files if p.suffix == ".ipynb"]:
-        key = next((name for name, (_, origin) in texts.items() if Path(origin) == path), None)
+    for path in order + [Path(origin) for _text, origin in texts.values()] + [p for p in files if p.suffix == ".ipynb"]:
+        key = next((name for name, (_text, origin) in texts.items() if Path(origin) == path), None)
         imported = loading.records.get(module_name(path.stem) or "")  # a sibling's import read it already
         key = key or (imported.key if imported and imported.file == path.name else _key_for(path, set(loading.records)))
         if key != path.stem or path.suffix != ".py":
@@ -208,8 +210,8 @@ def load_package(folder, extra_sources=None, guard=nullcontext, graded=None):
         loading.load(key, path.name, guard)
     for path in (p for p in python if NOT_ANSWERS.match(p.stem) and p.stem != "__init__"):
         loading.records[f"-{path.stem}"] = survey.FileRecord(path.name, path.stem, "not read",
-                                                             "tests, conftest, setup and __main__ files are never "
-                                                             "answers, so it is not read")
+                                                             _("tests, conftest, setup and __main__ files are never "
+                                                               "answers, so it is not read"))
     modules = {name: None for name in graded} | loading.modules
     records = sorted(loading.records.values(), key=lambda r: ("/" in r.file, r.file.lower()))
     notes = []
@@ -232,16 +234,18 @@ def _choose(records, modules, graded, notes):
                 if callable(function) and id(function) not in seen:  # `from .homework import vgg` is one copy
                     seen.add(id(function))
                     definition = record.defined.get(name)
-                    where = f" ({definition.where})" if definition else ""
-                    copies.append((record.key, record.file + where, is_stub(getattr(definition, "node", None))))
+                    label = (_("{file} ({where})").format(file=record.file, where=definition.where) if definition
+                             else record.file)
+                    copies.append((record.key, label, is_stub(getattr(definition, "node", None))))
             if not copies:
                 continue
-            key, label, _ = next((copy for copy in copies if not copy[2]), copies[0])
+            key, label, _stub = next((copy for copy in copies if not copy[2]), copies[0])
             chosen[name] = key
             if len(copies) > 1:
                 stubs = [copy[1] for copy in copies if copy[2] and copy[0] != key]
-                why = (f"{' and '.join(stubs)} still hold{'s' if len(stubs) == 1 else ''} the unfilled stub" if stubs
-                       else ".py files come before notebooks; delete the copy you do not want graded")
-                notes.append(f"{name} is defined in {' and in '.join(c[1] for c in copies)}; graded: the one in "
-                             f"{label} ({why})")
+                why = (ngettext("{files} still holds the unfilled stub", "{files} still hold the unfilled stub",
+                                len(stubs)).format(files=reading.and_listed(stubs)) if stubs
+                       else _(".py files come before notebooks; delete the copy you do not want graded"))
+                notes.append(_("{name} is defined in {copies}; graded: the one in {label} ({why})").format(
+                    name=name, copies=reading.and_listed((c[1] for c in copies), " and in "), label=label, why=why))
     return chosen

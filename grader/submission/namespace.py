@@ -1,4 +1,5 @@
 """A Submission over a dict of functions — a notebook's own globals() — answering in process like inprocess.py."""
+from grader.i18n import _
 from grader.submission.answering import MissingFunction
 from grader.submission.inprocess import InProcessSubmission
 from grader.submission.survey import namespace_hint
@@ -15,9 +16,11 @@ class _Namespace:
         if callable(function):
             return function
         if name in self.namespace:
-            raise MissingFunction(f"{name} in this notebook is a {type(function).__name__}, not a function")
-        raise MissingFunction(namespace_hint(name, self.namespace) or f"{name} is not defined in this notebook "
-                              f"yet: run the cell that defines it, then run the check again")
+            raise MissingFunction(_("{name} in this notebook is a {kind}, not a function").format(
+                name=name, kind=type(function).__name__))
+        raise MissingFunction(namespace_hint(name, self.namespace) or _(
+            "{name} is not defined in this notebook yet: run the cell that defines it, then run the check "
+            "again").format(name=name))
 
 
 class NamespaceSubmission(InProcessSubmission):

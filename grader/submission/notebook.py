@@ -10,7 +10,9 @@ import mmap
 import re
 from pathlib import Path
 
-from grader.submission.reading import Source, kept_names, note_duplicates, note_syntax_errors, parse, take_statements
+from grader.i18n import N_, _
+from grader.submission.reading import (Source, kept_names, listed, note_duplicates, note_syntax_errors, parse,
+                                       take_statements, unreadable, with_lost)
 
 NotebookSource = Source
 __all__ = ["NotebookSource", "kept_names", "python_source", "read_notebook"]
@@ -19,7 +21,7 @@ MAX_NOTEBOOK_BYTES = 200 * 1024 * 1024  # above this, reading the JSON could exh
 # Cell magics whose body is ordinary Python run in the notebook's namespace (its definitions persist);
 # the body of any other cell magic (%%bash, %%writefile, %%html, %%timeit's private scope...) is not.
 PYTHON_CELL_MAGICS = {"time", "capture", "prun"}
-CLEAR_OUTPUTS = "clear its outputs (Jupyter: Edit > Clear Outputs of All Cells) and save it again"
+CLEAR_OUTPUTS = N_("clear its outputs (Jupyter: Edit > Clear Outputs of All Cells) and save it again")
 _SHELL_OR_MAGIC = re.compile(r"^(\s*)(?:[!%]|[\w.\[\], ]+=\s*[!%]|[\w.]+\?\??\s*$|\?\??[\w.]+\s*$)")
 _DEF = re.compile(rb"def\s+([A-Za-z_]\w*)\s*\(")
 
@@ -41,18 +43,18 @@ def _mentions(path, names):
 def _cells(data):
     """(cell_type, source text, execution count) for every cell; nbformat 4 and the older worksheets layout."""
     if not isinstance(data, dict) or not isinstance(data.get("cells", data.get("worksheets")), list):
-        raise ValueError("it is JSON but not a Jupyter notebook (no \"cells\" list)")
+        raise ValueError(_("it is JSON but not a Jupyter notebook (no \"cells\" list)"))
     raw = data.get("cells")
     if raw is None:  # nbformat 3: cells live in worksheets, code in "input"
         raw = [cell for sheet in data["worksheets"] if isinstance(sheet, dict) for cell in sheet.get("cells", [])]
     cells = []
     for cell in raw:
         if not isinstance(cell, dict):
-            raise ValueError("it is JSON but not a Jupyter notebook (a cell is not an object)")
+            raise ValueError(_("it is JSON but not a Jupyter notebook (a cell is not an object)"))
         source = cell.get("source", cell.get("input", ""))
         source = "".join(source) if isinstance(source, list) else source
         if not isinstance(source, str):
-            raise ValueError("it is JSON but not a Jupyter notebook (a cell's source is not text)")
+            raise ValueError(_("it is JSON but not a Jupyter notebook (a cell's source is not text)"))
         cells.append((cell.get("cell_type", "code"), source, cell.get("execution_count")))
     return cells
 
@@ -64,7 +66,7 @@ def python_source(text):
         magic = first[2:].split()[0] if first[2:].split() else ""
         if magic not in PYTHON_CELL_MAGICS:
             return None
-        head, _, body = text.partition(first)
+        head, _magic, body = text.partition(first)
         text = head + body  # the magic's line becomes empty; the body keeps its line numbers
     try:
         ast.parse(text)
@@ -78,7 +80,7 @@ def python_source(text):
 
 
 def _unreadable(path, why, names):
-    return NotebookSource(path, problem=f"{path.name} could not be read: {why}", mentions=_mentions(path, names))
+    return NotebookSource(path, problem=unreadable(path.name, why), mentions=_mentions(path, names))
 
 
 def read_notebook(path, graded_names=()):
@@ -87,25 +89,27 @@ def read_notebook(path, graded_names=()):
     try:
         size = path.stat().st_size
         if size == 0:
-            return _unreadable(path, "the file is empty (0 bytes); save the notebook in Jupyter and submit it again",
-                               graded_names)
+            return _unreadable(path, _("the file is empty (0 bytes); save the notebook in Jupyter and submit it "
+                                       "again"), graded_names)
         if size > MAX_NOTEBOOK_BYTES:
-            return _unreadable(path, f"it is {_size(size)}, over the {_size(MAX_NOTEBOOK_BYTES)} the grader reads "
-                               f"(big images in the outputs?); {CLEAR_OUTPUTS}", graded_names)
+            return _unreadable(path, _("it is {size}, over the {limit} the grader reads (big images in the outputs?); "
+                                       "{advice}").format(size=_size(size), limit=_size(MAX_NOTEBOOK_BYTES),
+                                                          advice=_(CLEAR_OUTPUTS)), graded_names)
         data = json.loads(path.read_bytes().decode("utf-8-sig"))
         cells = _cells(data)
     except UnicodeDecodeError:
-        return _unreadable(path, "it is not UTF-8 text, so not a notebook saved by Jupyter", graded_names)
+        return _unreadable(path, _("it is not UTF-8 text, so not a notebook saved by Jupyter"), graded_names)
     except json.JSONDecodeError as error:
-        return _unreadable(path, f"it is not valid notebook JSON (line {error.lineno}, column {error.colno}: "
-                           f"{error.msg}); open it in Jupyter, fix or re-save it, and submit it again", graded_names)
+        return _unreadable(path, _("it is not valid notebook JSON (line {line}, column {column}: {error}); open it "
+                                   "in Jupyter, fix or re-save it, and submit it again").format(
+                                       line=error.lineno, column=error.colno, error=error.msg), graded_names)
     except (ValueError, RecursionError) as error:
         return _unreadable(path, str(error), graded_names)
     except OSError as error:
         return _unreadable(path, f"{type(error).__name__}: {error.strerror or error}", graded_names)
     source = NotebookSource(path)
-    if not any(kind == "code" and text.strip() for kind, text, _ in cells):
-        source.problem = f"{path.name} has no code (an empty notebook)"
+    if not any(kind == "code" and text.strip() for kind, text, _count in cells):
+        source.problem = _("{file} has no code (an empty notebook)").format(file=path.name)
         return source
     for number, (kind, text, count) in enumerate(cells, start=1):
         if kind == "code":
@@ -126,7 +130,8 @@ def _plain_python(text, filename):
 
 
 def _take_cell(source, number, text, count, graded_names):
-    where = f"cell {number}" + (f" (In [{count}])" if count else "")
+    where = (_("cell {cell} (In [{count}])").format(cell=number, count=count) if count
+             else _("cell {cell}").format(cell=number))
     filename = f"{source.path.name} cell {number}"
     tree = _plain_python(text, filename)
     if tree is not None:
@@ -136,19 +141,23 @@ def _take_cell(source, number, text, count, graded_names):
     if python is None:
         lost = [name for name in graded_names if re.search(rf"def\s+{name}\s*\(", text)]
         if lost:
-            source.notes.append(f"{where} starts with {text.lstrip().split()[0]}, so its code is not run as Python "
-                                f"in the notebook; its {', '.join(lost)} is ignored")
+            source.notes.append(_("{where} starts with {magic}, so its code is not run as Python in the notebook; "
+                                  "its {names} is ignored").format(where=where, magic=text.lstrip().split()[0],
+                                                                   names=listed(lost)))
         return
     try:
         tree, skipped = parse(python, filename, flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
     except SyntaxError as error:
         lost = [name for name in graded_names if re.search(rf"def\s+{name}\s*\(", python)]
-        source.notes.append(f"{where}, line {error.lineno}: SyntaxError: {error.msg}; the definitions in this cell "
-                            f"are skipped" + (f" ({', '.join(lost)} among them)" if lost else ""))
-        source.lost.update({name: f"{where}, line {error.lineno}: SyntaxError: {error.msg}" for name in lost})
+        at = _("{cell}, line {line}").format(cell=where, line=error.lineno)
+        source.notes.append(with_lost(_("{where}: SyntaxError: {error}; the definitions in this cell are "
+                                        "skipped").format(where=at, error=error.msg), lost))
+        source.lost.update({name: f"{at}: SyntaxError: {error.msg}" for name in lost})
+        source.lost_at.update({name: at for name in lost})
         return
     except ValueError as error:  # e.g. a NUL byte in the source
-        source.notes.append(f"{where}: cannot be parsed ({error}); its definitions are skipped")
+        source.notes.append(_("{where}: cannot be parsed ({error}); its definitions are skipped").format(
+            where=where, error=error))
         return
     take_statements(source, tree, python, filename, cell=number)
-    note_syntax_errors(source, skipped, python, graded_names, where=f"{where}, ")
+    note_syntax_errors(source, skipped, python, graded_names, where=where)

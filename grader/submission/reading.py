@@ -15,9 +15,37 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from grader.i18n import _, current_language, joined
+
 MAX_SOURCE_BYTES = 4 * 1024 * 1024  # no hand-written answer is larger; reading one this big could exhaust a worker
 MAX_SYNTAX_ERRORS = 30              # statements skipped for syntax errors before a file is given up as unreadable
 _FUTURE_FLAGS = {name: getattr(__future__, name).compiler_flag for name in __future__.all_feature_names}
+
+
+def listed(items, separator=", "):
+    """Items as one list: joined by `separator` in English (as the messages always were), `a、b` in Chinese."""
+    items = [str(item) for item in items]
+    return "、".join(items) if current_language() == "zh" else separator.join(items)
+
+
+def and_listed(items, separator=" and "):
+    """Items joined by `separator` in English (`a and b and c`), `a、b 和 c` in Chinese."""
+    items = [str(item) for item in items]
+    return joined(items) if current_language() == "zh" else separator.join(items)
+
+
+def place(cell, line):
+    """`cell 3, line 4` in a notebook, `line 4` in a .py file (in the current language)."""
+    if cell is None:
+        return _("line {line}").format(line=line)
+    return _("cell {cell}, line {line}").format(cell=cell, line=line)
+
+
+def span(start, end):
+    """`line 4` or `lines 4–7`."""
+    if start == end:
+        return _("line {line}").format(line=start)
+    return _("lines {start}–{end}").format(start=start, end=end)
 
 
 @dataclass
@@ -32,7 +60,7 @@ class Definition:
 
     @property
     def where(self):
-        return f"cell {self.cell}, line {self.line}" if self.cell is not None else f"line {self.line}"
+        return place(self.cell, self.line)
 
 
 @dataclass
@@ -46,6 +74,7 @@ class Source:
     problem: str = ""                                # why nothing could be taken from the file ("" when readable)
     mentions: tuple = ()                             # graded names with a `def name(` in the raw text
     lost: dict = field(default_factory=dict)         # graded name -> why its definition could not be read
+    lost_at: dict = field(default_factory=dict)      # graded name -> where that is ("line 12", "cell 3, line 4")
     skipped: list = field(default_factory=list)      # (first, last line) of statements lost to syntax errors
 
 
@@ -123,16 +152,25 @@ def take_statements(source, tree, text, filename, cell=None):
     source.cells[filename] = text
 
 
+def with_lost(note, lost):
+    """`note (vgg, nin among them)`: the graded names a skipped statement or cell took with it."""
+    return _("{note} ({names} among them)").format(note=note, names=listed(lost)) if lost else note
+
+
 def note_syntax_errors(source, skipped, text, graded_names, where=""):
-    """One note per statement skipped for a syntax error; a graded function lost with it is remembered."""
+    """One note per statement skipped for a syntax error; a graded function lost with it is remembered.
+    `where`: the notebook cell (`cell 3 (In [4])`), or "" in a .py file."""
     lines = text.split("\n")
     for start, end, error in skipped:
         region = "\n".join(lines[start - 1:end])
         lost = [name for name in graded_names if re.search(rf"def\s+{name}\s*\(", region)]
-        span = f"line {start}" if start == end else f"lines {start}–{end}"
-        why = f"{where}line {error.lineno}: SyntaxError: {error.msg}; {span} skipped"
-        source.notes.append(why + (f" ({', '.join(lost)} among them)" if lost else ""))
+        at = (_("{cell}, line {line}").format(cell=where, line=error.lineno) if where
+              else _("line {line}").format(line=error.lineno))
+        why = _("{where}: SyntaxError: {error}; {lines} skipped").format(where=at, error=error.msg,
+                                                                         lines=span(start, end))
+        source.notes.append(with_lost(why, lost))
         source.lost.update({name: why for name in lost})
+        source.lost_at.update({name: at for name in lost})
         source.skipped.append((start, end))
 
 
@@ -148,17 +186,22 @@ def read_python(path, graded_names=()):
     source = Source(path)
     try:
         if path.stat().st_size > MAX_SOURCE_BYTES:
-            source.problem = f"{path.name} could not be read: it is larger than {MAX_SOURCE_BYTES >> 20} MB, too " \
-                             f"large for hand-written code"
+            source.problem = unreadable(path.name, _("it is larger than {size} MB, too large for hand-written "
+                                                     "code").format(size=MAX_SOURCE_BYTES >> 20))
             return source
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError:
-        source.problem = f"{path.name} could not be read: it is not UTF-8 text; save it with the UTF-8 encoding"
+        source.problem = unreadable(path.name, _("it is not UTF-8 text; save it with the UTF-8 encoding"))
         return source
     except OSError as error:
-        source.problem = f"{path.name} could not be read: {type(error).__name__}: {error.strerror or error}"
+        source.problem = unreadable(path.name, f"{type(error).__name__}: {error.strerror or error}")
         return source
     return read_text(path, text, graded_names)
+
+
+def unreadable(file, why):
+    """`vgg.py could not be read: why` (the file's name first: the list of files shows it as the whole line)."""
+    return _("{file} could not be read: {why}").format(file=file, why=why)
 
 
 def read_text(path, text, graded_names=()):
@@ -168,8 +211,10 @@ def read_text(path, text, graded_names=()):
     try:
         tree, skipped = parse(text, str(path))
     except (SyntaxError, ValueError) as error:  # ValueError: a NUL byte
-        line = f"line {error.lineno}: " if getattr(error, "lineno", None) else ""
-        source.problem = f"{path.name} could not be read: {line}{type(error).__name__}: {getattr(error, 'msg', error)}"
+        why = f"{type(error).__name__}: {getattr(error, 'msg', error)}"
+        if getattr(error, "lineno", None):
+            why = _("line {line}: {error}").format(line=error.lineno, error=why)
+        source.problem = unreadable(path.name, why)
         return source
     take_statements(source, tree, text, str(path))
     note_syntax_errors(source, skipped, text, graded_names)
@@ -181,9 +226,9 @@ def note_duplicates(source, graded_names):
     for name in graded_names:
         defs = [d for d in source.definitions if name in d.names and not _is_import(d)]
         if len(defs) > 1:
-            places = ", ".join(d.where for d in defs[:-1]) + f" and {defs[-1].where}"
-            source.notes.append(f"{name} is defined {len(defs)} times ({places}); the last one is graded, as when "
-                                f"it runs top to bottom")
+            source.notes.append(_("{name} is defined {count} times ({places}); the last one is graded, as when it "
+                                  "runs top to bottom").format(name=name, count=len(defs),
+                                                               places=joined(d.where for d in defs)))
 
 
 def _bound_by(node):
@@ -214,17 +259,21 @@ def run(source, module, graded_names):
                     notes += [] if key in failed_imports else [key]
                     failed_imports.setdefault(key, ([], definition.node))[0].append(definition.where)
                 else:
-                    notes.append(f"{definition.where}: `{definition.text}` failed ({why}); "
-                                 f"{', '.join(definition.names)} is not defined")
+                    notes.append(_("{where}: `{code}` failed ({error}); {names} is not defined").format(
+                        where=definition.where, code=definition.text, error=why, names=listed(definition.names)))
                 ran += 1
             rest = rest[ran:]
         flags |= _future_flags(group)
     for note in notes:
         if isinstance(note, tuple):
             (text, why), (places, node) = note, failed_imports[note]
-            used = ", ".join(sorted({alias.split(".")[0] for alias in _bound_by(node)})) or "it"
-            note = (f"{' and '.join(places)}: `{text}` failed ({why}); this costs points only if a graded function "
-                    f"uses {used}")
+            used = sorted({alias.split(".")[0] for alias in _bound_by(node)})
+            if used:
+                note = _("{where}: `{code}` failed ({error}); this costs points only if a graded function uses "
+                         "{names}").format(where=and_listed(places), code=text, error=why, names=listed(used))
+            else:
+                note = _("{where}: `{code}` failed ({error}); this costs points only if a graded function uses "
+                         "it").format(where=and_listed(places), code=text, error=why)
         source.notes.append(note)
     return defined
 

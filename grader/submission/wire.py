@@ -6,7 +6,8 @@ A frame is `MAGIC | u32 header length | header JSON | tensor bytes...`. The head
 what it reads: a frame that breaks any rule raises `BadFrame`, and the reader treats the channel as lost.
 The body is plain data a printer, a database and a spreadsheet can all take: strict UTF-8 without lone
 surrogates, finite numbers only, every string, list and object bounded, and nesting shallow.
-Standard library and numpy only — both sides of the channel run this module.
+Standard library, numpy and grader.i18n only — both sides of the channel run this module. Why a frame is refused
+is in words a student may see (an answer that could not be sent), so it is translated.
 """
 import io
 import json
@@ -16,6 +17,8 @@ import struct
 import time
 
 import numpy as np
+
+from grader.i18n import _
 
 MAGIC = b"D2LW"
 HEADER = struct.Struct(">4sI")
@@ -50,7 +53,7 @@ def encode(body, tensors=None):
     # a lone surrogate in an honest message (a student's exception text) becomes "?": the reader refuses them
     header = json.dumps({"body": body, "tensors": [[name, len(blob)] for name, blob in blobs]},
                         allow_nan=False, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "replace")
-    return b"".join([HEADER.pack(MAGIC, len(header)), header] + [blob for _, blob in blobs])
+    return b"".join([HEADER.pack(MAGIC, len(header)), header] + [blob for _name, blob in blobs])
 
 
 def send(sock, body, tensors=None):
@@ -79,13 +82,13 @@ def _read_exact(sock, count, deadline):
 
 
 def _reject_constant(name):
-    raise BadFrame(f"JSON constant {name} is not allowed")
+    raise BadFrame(_("JSON constant {name} is not allowed").format(name=name))
 
 
 def _finite_float(text):
     value = float(text)
     if not math.isfinite(value):  # 1e400 parses as inf
-        raise BadFrame(f"number {text[:20]} is not finite")
+        raise BadFrame(_("number {number} is not finite").format(number=text[:20]))
     return value
 
 
@@ -93,18 +96,20 @@ def _check_plain(value, depth=0):
     """BadFrame unless `value` (parsed JSON) is text-safe and bounded everywhere."""
     if isinstance(value, str):
         if len(value) > MAX_STRING:
-            raise BadFrame(f"a string of {len(value)} characters (at most {MAX_STRING})")
+            raise BadFrame(_("a string of {count} characters (at most {limit})").format(count=len(value),
+                                                                                         limit=MAX_STRING))
         if not value.isascii():
             try:
                 value.encode("utf-8")
             except UnicodeEncodeError:  # "\ud800" is legal JSON but no printer, database or CSV can take it
-                raise BadFrame("a string holds a lone surrogate (not valid Unicode text)") from None
+                raise BadFrame(_("a string holds a lone surrogate (not valid Unicode text)")) from None
         return
     if isinstance(value, (list, dict)):
         if depth >= MAX_DEPTH:
-            raise BadFrame(f"data nested deeper than {MAX_DEPTH} levels")
+            raise BadFrame(_("data nested deeper than {limit} levels").format(limit=MAX_DEPTH))
         if len(value) > MAX_ITEMS:
-            raise BadFrame(f"a list or object of {len(value)} entries (at most {MAX_ITEMS})")
+            raise BadFrame(_("a list or object of {count} entries (at most {limit})").format(count=len(value),
+                                                                                              limit=MAX_ITEMS))
         for item in (value if isinstance(value, list) else [*value.keys(), *value.values()]):
             _check_plain(item, depth + 1)
 
@@ -113,9 +118,11 @@ def _load_tensor(name, blob):
     try:
         array = np.load(io.BytesIO(blob), allow_pickle=False)
     except Exception as error:  # ValueError for object arrays (pickles), anything for garbage
-        raise BadFrame(f"tensor {name!r} is not a plain .npy array ({type(error).__name__})") from None
+        raise BadFrame(_("tensor {name} is not a plain .npy array ({error})").format(
+            name=repr(name), error=type(error).__name__)) from None
     if not isinstance(array, np.ndarray) or array.dtype.kind not in NUMERIC_KINDS:
-        raise BadFrame(f"tensor {name!r} has dtype {getattr(array, 'dtype', '?')}, not a numeric type")
+        raise BadFrame(_("tensor {name} has dtype {dtype}, not a numeric type").format(
+            name=repr(name), dtype=getattr(array, "dtype", "?")))
     return array
 
 
@@ -123,25 +130,26 @@ def read(sock, deadline=None):
     """(body, tensors) of the next frame; raises BadFrame, ChannelClosed or ChannelTimeout."""
     magic, length = HEADER.unpack(_read_exact(sock, HEADER.size, deadline))
     if magic != MAGIC:
-        raise BadFrame(f"frame starts with {magic!r}, not {MAGIC!r}")
+        raise BadFrame(_("frame starts with {found}, not {magic}").format(found=repr(magic), magic=repr(MAGIC)))
     if length > MAX_HEADER_BYTES:
-        raise BadFrame(f"frame header of {length} bytes exceeds {MAX_HEADER_BYTES}")
+        raise BadFrame(_("frame header of {size} bytes exceeds {limit}").format(size=length, limit=MAX_HEADER_BYTES))
     try:
         header = json.loads(_read_exact(sock, length, deadline).decode("utf-8"), parse_constant=_reject_constant,
                             parse_float=_finite_float)
     except (UnicodeDecodeError, ValueError, RecursionError) as error:
-        raise BadFrame(f"frame header is not JSON ({type(error).__name__})") from None
+        raise BadFrame(_("frame header is not JSON ({error})").format(error=type(error).__name__)) from None
     if not isinstance(header, dict) or set(header) != {"body", "tensors"} or not isinstance(header["tensors"], list):
-        raise BadFrame("frame header must be {'body': ..., 'tensors': [...]}")
+        raise BadFrame(_("frame header must be {shape}").format(shape="{'body': ..., 'tensors': [...]}"))
     listing = header["tensors"]
     if len(listing) > MAX_TENSORS:
-        raise BadFrame(f"{len(listing)} tensors in one frame (at most {MAX_TENSORS})")
+        raise BadFrame(_("{count} tensors in one frame (at most {limit})").format(count=len(listing),
+                                                                                  limit=MAX_TENSORS))
     if not all(isinstance(e, list) and len(e) == 2 and type(e[0]) is str and type(e[1]) is int and e[1] >= 0
                for e in listing):
-        raise BadFrame("tensor list entries must be [name, byte count]")
+        raise BadFrame(_("tensor list entries must be [name, byte count]"))
     _check_plain(header)
-    if sum(size for _, size in listing) > MAX_TENSOR_BYTES:
-        raise BadFrame(f"tensors of one frame exceed {MAX_TENSOR_BYTES} bytes")
+    if sum(size for _name, size in listing) > MAX_TENSOR_BYTES:
+        raise BadFrame(_("tensors of one frame exceed {limit} bytes").format(limit=MAX_TENSOR_BYTES))
     tensors = {}
     for name, size in listing:
         tensors[name] = _load_tensor(name, _read_exact(sock, size, deadline))

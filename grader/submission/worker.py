@@ -26,6 +26,7 @@ import time
 
 from grader import spec
 from grader import scratch
+from grader.i18n import N_, _, current_language
 from grader.scratch import owned_folder
 from grader.submission import wire
 from grader.submission.base import ANSWER_FAILURES, Answer
@@ -37,6 +38,10 @@ ANSWER_FIELDS = {"ok", "value", "status", "message", "output"}
 # what a progress frame may name: the package, its modules and subpackages (identifiers, 作业7 included)
 MODULE_NAME = re.compile(r"assignments(\.(?!\d)\w{1,100}){0,8}")
 MAX_PROBLEMS, MAX_NOTES, MESSAGE_CHARS = 250, 20, 4000
+# why a signal ended the worker, in words (translated where the reason is written)
+SIGNAL_REASONS = {"SIGSEGV": N_("segmentation fault"),
+                  "SIGKILL": N_("killed: out of memory, or by the submission itself"),
+                  "SIGXCPU": N_("CPU time limit"), "SIGABRT": N_("aborted")}
 
 
 class SandboxError(RuntimeError):
@@ -60,26 +65,26 @@ class _OutputTail(threading.Thread):
 
     def text(self, characters=600):
         shown = bytes(self.data).decode("utf-8", "replace").strip()[-characters:]
-        return shown and f"\nThe worker printed (last {len(shown)} of {self.total} bytes):\n{shown}"
+        return shown and _("\nThe worker printed (last {shown} of {total} bytes):\n{output}").format(
+            shown=len(shown), total=self.total, output=shown)
 
 
 def _exit_reason(code):
     """Plain words for the keeper's exit status (a worker killed by signal N makes it exit 128+N)."""
     if code is None:
-        return "ended without an exit status"
+        return _("ended without an exit status")
     if code < 0 or code >= 128:
         number = -code if code < 0 else code - 128
         name = signal.Signals(number).name if number in signal.Signals._value2member_map_ else f"signal {number}"
-        why = {"SIGSEGV": "segmentation fault", "SIGKILL": "killed: out of memory, or by the submission itself",
-               "SIGXCPU": "CPU time limit", "SIGABRT": "aborted"}.get(name, "killed")
-        return f"was killed by {name} ({why})"
-    return f"exited with code {code} (os._exit, sys.exit or exit at import time?)"
+        why = _(SIGNAL_REASONS[name]) if name in SIGNAL_REASONS else _("killed")
+        return _("was killed by {signal} ({why})").format(signal=name, why=why)
+    return _("exited with code {code} (os._exit, sys.exit or exit at import time?)").format(code=code)
 
 
 class _Worker:
     """One live worker: its keeper's pid, the question channel and the output drain."""
 
-    def __init__(self, request, output_limit, skip):
+    def __init__(self, request, output_limit, skip, language):
         self.sock, theirs = socket.socketpair()
         out_read, out_write = os.pipe()
         try:
@@ -98,7 +103,7 @@ class _Worker:
             os.close(out_write)
         self.output = _OutputTail(out_read, output_limit)
         try:  # buffered until the worker, isolated, reads it; never through the fork server
-            wire.send(self.sock, {"kind": "setup", "skip": sorted(skip)})
+            wire.send(self.sock, {"kind": "setup", "skip": sorted(skip), "lang": language})
         except OSError:
             pass  # it died already: the first read says how
 
@@ -149,12 +154,13 @@ class WorkerSubmission:
         self._spent, self._worker, self._poisoned = 0.0, None, {}
         self._skip, self._load_problems, self._problems, self._start_error = {}, {}, {}, None
         self._sources = []
+        self._language = current_language()  # the loader's notes come back in the language of this grading
         self.isolation = {}
         self._start()
         if not self.isolation:
             self.close()
-            raise SandboxError(f"the sandboxed worker did not start ({self._start_error}); grade your own code "
-                               f"with --in-process, or report this with the output above")
+            raise SandboxError(_("the sandboxed worker did not start ({why}); grade your own code with --in-process, "
+                                 "or report this with the output above").format(why=self._start_error))
 
     # -- the Submission protocol ----------------------------------------------------------------------------------
 
@@ -172,10 +178,10 @@ class WorkerSubmission:
         if function in self._poisoned:
             return dataclasses.replace(self._poisoned[function])
         if self._start_error:
-            return Answer(ok=False, status="crashed", message=f"not run: {self._start_error}")
+            return Answer(ok=False, status="crashed", message=_("not run: {why}").format(why=self._start_error))
         if self._worker is None and self._start() is None:
             if self._start_error:
-                return Answer(ok=False, status="crashed", message=f"not run: {self._start_error}")
+                return Answer(ok=False, status="crashed", message=_("not run: {why}").format(why=self._start_error))
             return Answer(ok=False, status="timeout", message=self._budget_message(function))
         limit = min(self.limits.timeout, self._budget_left())
         if limit <= 0:
@@ -188,19 +194,21 @@ class WorkerSubmission:
             if answer.status != "memory":
                 return answer
             # out of memory: whatever the function hoarded stays in that worker, so the next question gets a new one
-            answer.message += "; the worker was replaced"
+            answer.message = _("{message}; the worker was replaced").format(message=answer.message)
         except (wire.ChannelTimeout, socket.timeout):
-            why = (f"timed out after {limit:g} s in {function}" if limit == self.limits.timeout else
-                   f"stopped after {limit:g} s in {function}: the submission's time budget "
-                   f"({self.limits.budget:g} s) is spent")
+            why = (_("timed out after {seconds:g} s in {function}").format(seconds=limit, function=function)
+                   if limit == self.limits.timeout else
+                   _("stopped after {seconds:g} s in {function}: the submission's time budget ({budget:g} s) is "
+                     "spent").format(seconds=limit, function=function, budget=self.limits.budget))
             answer = Answer(ok=False, status="timeout", message=why + worker.output.text())
         except (wire.ChannelClosed, OSError):
-            answer = Answer(ok=False, status="crashed", message=f"the worker process {worker.death()} "
-                                                                f"while running {function}")
+            answer = Answer(ok=False, status="crashed",
+                            message=_("the worker process {death} while running {function}").format(
+                                death=worker.death(), function=function))
         except wire.BadFrame as error:
             answer = Answer(ok=False, status="invalid",
-                            message=f"{function} corrupted the grading channel ({error}); answers travel only "
-                                    f"as return values" + worker.output.text())
+                            message=_("{function} corrupted the grading channel ({error}); answers travel only as "
+                                      "return values").format(function=function, error=error) + worker.output.text())
         finally:
             self._spent += time.monotonic() - started
         self._discard_worker()
@@ -223,7 +231,8 @@ class WorkerSubmission:
         return self.limits.budget - self._spent
 
     def _budget_message(self, function):
-        return f"{function} was not run: the submission's time budget ({self.limits.budget:g} s) is spent"
+        return _("{function} was not run: the submission's time budget ({budget:g} s) is spent").format(
+            function=function, budget=self.limits.budget)
 
     @staticmethod
     def _checked(body, tensors):
@@ -233,12 +242,12 @@ class WorkerSubmission:
         data = body.get("answer") if isinstance(body, dict) and set(body) == {"kind", "answer"} \
             and body["kind"] == "answer" else None
         if not isinstance(data, dict) or type(data.get("ok")) is not bool or not set(data) <= ANSWER_FIELDS:
-            raise wire.BadFrame("expected an answer frame")
+            raise wire.BadFrame(_("expected an answer frame"))
         if data["ok"] != ("status" not in data) or (not data["ok"] and data["status"] not in ANSWER_FAILURES):
-            raise wire.BadFrame(f"an answer with ok={data['ok']} and status {str(data.get('status'))!r:.40} is "
-                                f"not allowed")
+            raise wire.BadFrame(_("an answer with ok={ok} and status {status} is not allowed").format(
+                ok=data["ok"], status=repr(str(data.get("status")))[:40]))
         if not all(isinstance(data.get(key, ""), str) for key in ("message", "output")):
-            raise wire.BadFrame("answer message/output must be text")
+            raise wire.BadFrame(_("answer message/output must be text"))
         data = {**data, "message": data.get("message", "")[:MESSAGE_CHARS],
                 "output": data.get("output", "")[:MESSAGE_CHARS]}
         return Answer.from_dict(data, tensors)
@@ -260,12 +269,12 @@ class WorkerSubmission:
     def _start(self):
         """A worker with the submission loaded, or None (then `_start_error` says why, or the budget is spent)."""
         while self._budget_left() > 0:
-            worker = _Worker(self._request(), self.limits.output_kb * 1024, self._skip)
+            worker = _Worker(self._request(), self.limits.output_kb * 1024, self._skip, self._language)
             started, current = time.monotonic(), None
             limit = min(self.limits.timeout, self._budget_left())
             try:
                 while True:
-                    body, _ = wire.read(worker.sock, started + limit)
+                    body, _tensors = wire.read(worker.sock, started + limit)
                     kind = body.get("kind") if isinstance(body, dict) else None
                     if kind == "ready" and not self.isolation:
                         self.isolation = _plain_isolation(body.get("isolation"))
@@ -279,26 +288,26 @@ class WorkerSubmission:
                         self._worker = worker
                         return worker
                     elif kind != "ready":
-                        raise wire.BadFrame(f"unexpected frame while loading: {str(body)[:80]}")
+                        raise wire.BadFrame(_("unexpected frame while loading: {frame}").format(frame=str(body)[:80]))
             except wire.ChannelTimeout:
                 if limit < self.limits.timeout:  # the budget ran out, not this module's fault: load nothing more
                     self._spent += time.monotonic() - started
                     worker.kill()
                     return None
-                why = f"did not finish within {limit:g} s" + worker.output.text()
+                why = _("did not finish within {seconds:g} s").format(seconds=limit) + worker.output.text()
             except wire.ChannelClosed:
                 why = worker.death()
             except wire.BadFrame as error:
-                why = f"corrupted the grading channel ({error})" + worker.output.text()
+                why = _("corrupted the grading channel ({error})").format(error=error) + worker.output.text()
             self._spent += time.monotonic() - started
             worker.kill()
             # a module is left out once, and no more of them than the submission has sources: a worker naming
             # fake modules before each death cannot make the restarts (or the skip list) grow without end
             if current is None or current in self._skip or len(self._skip) > self._source_count:
-                self._start_error = f"the worker {why}"
+                self._start_error = _("the worker {why}").format(why=why)
                 return None
             module = current.split(".", 1)[1] if "." in current else "__init__"
-            reason = f"loading {module}{'.py' if module != '__init__' else '.py'} {why}"
+            reason = _("loading {file} {why}").format(file=f"{module}.py", why=why)
             self._skip[current] = reason
             self._load_problems[module] = reason
         return None

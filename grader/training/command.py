@@ -30,6 +30,8 @@ def _progress_bar(total, description):
 
 
 def run(args):
+    from grader.i18n import _, resolve_language, set_language
+    set_language(resolve_language(getattr(args, "lang", None)))
     from grader.submission.loader import SubmissionNotFound
     from grader.training.cache import user_cache_folder
     from grader.training.reuse import CacheUse
@@ -61,13 +63,16 @@ def run(args):
     if outcome.history is not None:
         title = (f"{args.model} ({profile.name} profile, {who}): test acc "
                  f"{outcome.history.final_test_accuracy:.3f}, {outcome.record['verdict']}")
-        print(f"curve:  {plot_curve(outcome.history, stem.with_suffix('.png'), title, profile.threshold)}")
-    print(f"record: {write_record(outcome.record, stem.with_suffix('.json'))}")
+        print(_("curve:  {path}").format(path=plot_curve(outcome.history, stem.with_suffix(".png"), title,
+                                                          profile.threshold)))
+    print(_("record: {path}").format(path=write_record(outcome.record, stem.with_suffix(".json"))))
     if outcome.record.get("reused"):
-        print(f"reused: the same network was trained on {outcome.record['reused']['recorded'][:10]} "
-              f"({outcome.record['reused']['record']}); --no-train-cache trains it again")
+        print(_("reused: the same network was trained on {date} ({record}); --no-train-cache trains it "
+                "again").format(date=outcome.record["reused"]["recorded"][:10],
+                                record=outcome.record["reused"]["record"]))
     elif outcome.history is not None:
-        print(f"speed:  {outcome.record['images_per_second']:.0f} img/s on {outcome.record['device']}, "
-              f"{outcome.record['seconds']:.1f} s")
-    print(f"verdict: {outcome.status.upper()} — {outcome.feedback}")
+        print(_("speed:  {speed} img/s on {device}, {seconds} s").format(
+            speed=f"{outcome.record['images_per_second']:.0f}", device=outcome.record["device"],
+            seconds=f"{outcome.record['seconds']:.1f}"))
+    print(_("verdict: {status} — {feedback}").format(status=outcome.status.upper(), feedback=outcome.feedback))
     return 0 if outcome.status == "passed" else 1

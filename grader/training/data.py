@@ -9,6 +9,8 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from grader.i18n import N_, _
+
 ENV_VAR = "FASHION_MNIST"
 DEBIAN_ROOT = Path("/usr/share/datasets/fashion-mnist")
 CACHE_ROOT = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "d2l-cnn-grader" / "fashion-mnist"
@@ -18,10 +20,16 @@ FILES = {
 }
 # mean and std of the 60,000 training images' pixels in [0, 1] (the dataset's published statistics)
 PIXEL_MEAN, PIXEL_STD = 0.2860, 0.3530
-NO_DATA_HELP = ("Fashion-MNIST not found. Either install the Debian/Ubuntu package (`sudo apt-get install "
-                "dataset-fashion-mnist`, files in /usr/share/datasets/fashion-mnist/) or point --data / "
-                f"${ENV_VAR} at a folder holding its four files, or let `python -m grader train ...` download it "
-                f"once from the internet into {CACHE_ROOT}.")
+_NO_DATA_HELP = N_("Fashion-MNIST not found. Either install the Debian/Ubuntu package (`sudo apt-get install "
+                   "dataset-fashion-mnist`, files in /usr/share/datasets/fashion-mnist/) or point --data / "
+                   "${env_var} at a folder holding its four files, or let `python -m grader train ...` download it "
+                   "once from the internet into {cache}.")
+NO_DATA_HELP = _NO_DATA_HELP.format(env_var=ENV_VAR, cache=CACHE_ROOT)  # the English text
+
+
+def no_data_help():
+    """How to get Fashion-MNIST, in the language in force."""
+    return _(_NO_DATA_HELP).format(env_var=ENV_VAR, cache=CACHE_ROOT)
 
 
 class DataNotFound(Exception):
@@ -50,16 +58,17 @@ def read_idx(path):
         with opener(path, "rb") as handle:
             raw = handle.read()
     except (OSError, EOFError, zlib.error) as error:  # a corrupt gzip body is a zlib.error
-        raise BadDataFile(f"cannot read {path}: {error}") from error
+        raise BadDataFile(_("cannot read {path}: {error}").format(path=path, error=error)) from error
     if len(raw) < 4 or raw[0] != 0 or raw[1] != 0 or raw[2] != 0x08:
-        raise BadDataFile(f"{path} is not an IDX file of unsigned bytes (bad magic number)")
+        raise BadDataFile(_("{path} is not an IDX file of unsigned bytes (bad magic number)").format(path=path))
     ndim = raw[3]
     if len(raw) < 4 + 4 * ndim:
-        raise BadDataFile(f"{path} ends inside its header (truncated download?)")
+        raise BadDataFile(_("{path} ends inside its header (truncated download?)").format(path=path))
     shape = struct.unpack(f">{ndim}I", raw[4:4 + 4 * ndim])
     body = np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * ndim)
     if body.size != int(np.prod(shape)):
-        raise BadDataFile(f"{path} declares shape {shape} but holds {body.size} bytes (truncated download?)")
+        raise BadDataFile(_("{path} declares shape {shape} but holds {size} bytes (truncated download?)").format(
+            path=path, shape=shape, size=body.size))
     return body.reshape(shape)
 
 
@@ -83,11 +92,13 @@ def read_folder(folder):
     for split, (images_stem, labels_stem) in FILES.items():
         images, labels = read_idx(find_file(folder, images_stem)), read_idx(find_file(folder, labels_stem))
         if images.ndim != 3 or labels.ndim != 1 or len(images) != len(labels):
-            raise BadDataFile(f"{folder}: {split} images {images.shape} and labels {labels.shape} do not match")
+            raise BadDataFile(_("{folder}: {split} images {images} and labels {labels} do not match").format(
+                folder=folder, split=split, images=images.shape, labels=labels.shape))
         if len(images) == 0:
-            raise BadDataFile(f"{folder}: the {split} files hold no images")
+            raise BadDataFile(_("{folder}: the {split} files hold no images").format(folder=folder, split=split))
         if labels.max(initial=0) > 9:
-            raise BadDataFile(f"{folder}: {split} labels go up to {labels.max()}, Fashion-MNIST has 10 classes")
+            raise BadDataFile(_("{folder}: {split} labels go up to {top}, Fashion-MNIST has 10 classes").format(
+                folder=folder, split=split, top=labels.max()))
         tensors[split] = (torch.from_numpy(images.copy()), torch.from_numpy(labels.astype(np.int64)))
     return FashionMNIST(*tensors["train"], *tensors["test"], source=str(folder))
 
@@ -116,9 +127,10 @@ def load(data_root=None, download=False):
             return _LOADED[key]
     if data_root:
         missing = [stem for pair in FILES.values() for stem in pair if not find_file(Path(data_root), stem)]
-        raise DataNotFound(f"{data_root} lacks {', '.join(missing)} (plain or .gz). " + NO_DATA_HELP)
+        raise DataNotFound(_("{root} lacks {files} (plain or .gz). ").format(root=data_root, files=", ".join(missing))
+                           + no_data_help())
     if not download:
-        raise DataNotFound(NO_DATA_HELP)
+        raise DataNotFound(no_data_help())
     return download_into(CACHE_ROOT)
 
 
@@ -128,5 +140,6 @@ def download_into(root):
         TorchvisionFashionMNIST(str(root), train=True, download=True)
         TorchvisionFashionMNIST(str(root), train=False, download=True)
     except Exception as error:  # no network, a proxy, a full disk: all end the same way for the user
-        raise DataNotFound(f"download failed ({type(error).__name__}: {error}). " + NO_DATA_HELP) from error
+        raise DataNotFound(_("download failed ({error}). ").format(error=f"{type(error).__name__}: {error}")
+                           + no_data_help()) from error
     return read_folder(root)

@@ -8,6 +8,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from grader.i18n import _
 from grader.training.data import PIXEL_MEAN, PIXEL_STD
 
 
@@ -148,11 +149,14 @@ def train(model, data, config, seed, device="cpu", on_log=None):
     except RuntimeError as error:  # also torch.cuda.OutOfMemoryError
         step, first_line = reached[0], (str(error).splitlines() or [type(error).__name__])[0][:200]
         if _is_out_of_memory(error):
-            raise TrainingStopped("memory", f"out of memory at step {step} ({first_line})", step) from error
-        raise TrainingStopped("error", f"the network failed at training step {step} on a batch of "
-                                       f"{config.batch_size}: {first_line}", step) from error
+            raise TrainingStopped("memory", _("out of memory at step {step} ({error})").format(
+                step=step, error=first_line), step) from error
+        raise TrainingStopped("error", _("the network failed at training step {step} on a batch of {batch_size}: "
+                                         "{error}").format(step=step, batch_size=config.batch_size,
+                                                           error=first_line), step) from error
     except MemoryError as error:
-        raise TrainingStopped("memory", f"out of memory at step {reached[0]}", reached[0]) from error
+        raise TrainingStopped("memory", _("out of memory at step {step}").format(step=reached[0]),
+                              reached[0]) from error
 
 
 def _train(model, data, config, seed, device, on_log, reached):
@@ -191,7 +195,8 @@ def _train(model, data, config, seed, device, on_log, reached):
         if step % config.log_every == 0 or step == config.steps:
             mean_loss = window_loss.item() / window_seen  # the only host sync of the window
             if not math.isfinite(mean_loss):
-                raise TrainingStopped("nan", f"the training loss became {mean_loss} by step {step}", step)
+                raise TrainingStopped("nan", _("the training loss became {loss} by step {step}").format(
+                    loss=mean_loss, step=step), step)
             train_images_done += window_seen
             train_seconds = time.perf_counter() - started - history.eval_seconds
             history.steps.append(step)

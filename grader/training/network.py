@@ -4,6 +4,7 @@ import torch
 from torch import nn
 
 from grader import netspec, spec
+from grader.i18n import _
 from grader.graph.describe import probe_input
 from grader.graph.rebuild import CannotRebuild, cost, sized
 from grader.graph.trace import use_order
@@ -38,9 +39,11 @@ def _within_the_references_cost(flops, builder, kwargs, input_shape, what):
     except Exception:  # noqa: BLE001 — no reference to measure against (or it cannot be traced): the absolute bounds hold
         return
     if flops > MAX_COST_RATIO * max(want, 1):
-        raise NetworkProblem("memory", f"{what} costs {flops:,} FLOPs per image, {flops / max(want, 1):.0f} times the "
-                                       f"reference's {want:,}: the training check trains networks the size of the "
-                                       f"assignment's (at most {MAX_COST_RATIO} times); check the layer sizes")
+        raise NetworkProblem("memory", _("{what} costs {flops} FLOPs per image, {ratio} times the reference's "
+                                         "{want}: the training check trains networks the size of the assignment's "
+                                         "(at most {max_ratio} times); check the layer sizes").format(
+            what=what, flops=f"{flops:,}", ratio=f"{flops / max(want, 1):.0f}", want=f"{want:,}",
+            max_ratio=MAX_COST_RATIO))
 
 
 def _rebuild(answer, builder, kwargs, input_shape, seed):
@@ -53,17 +56,19 @@ def _rebuild(answer, builder, kwargs, input_shape, seed):
     try:
         description = description_from(answer.value)
     except MalformedGraph as error:
-        raise NetworkProblem("invalid", f"{what}: the description came back malformed ({error})") from None
+        raise NetworkProblem("invalid", _("{what}: the description came back malformed ({error})").format(
+            what=what, error=error)) from None
     if description["forward_error"]:
-        raise NetworkProblem("failed", f"{what} fails on an input of shape {tuple(input_shape)}: "
-                                       f"{description['forward_error']}")
+        raise NetworkProblem("failed", _("{what} fails on an input of shape {shape}: {error}").format(
+            what=what, shape=tuple(input_shape), error=description["forward_error"]))
     student_output = answer.tensors.get("output")
     if not isinstance(student_output, np.ndarray):
-        raise NetworkProblem("invalid", f"{what}: the description came back without its output")
+        raise NetworkProblem("invalid", _("{what}: the description came back without its output").format(what=what))
     try:
-        copy, _, flops = sized(description["graph"], input_shape, what)
+        copy, _shape, flops = sized(description["graph"], input_shape, what)
     except CannotRebuild as problem:
-        raise NetworkProblem(problem.status, f"{what} cannot be rebuilt for training: {problem}") from None
+        raise NetworkProblem(problem.status, _("{what} cannot be rebuilt for training: {problem}").format(
+            what=what, problem=problem)) from None
     _within_the_references_cost(flops, builder, kwargs, input_shape, what)
     netspec.materialise(copy)
     netspec.fill_deterministic(use_order(copy), seed)  # the order the student's side filled in: forward's use order
@@ -76,11 +81,13 @@ def _rebuild(answer, builder, kwargs, input_shape, seed):
     same = ours is not None and ours.shape == student_output.shape and np.allclose(
         ours, student_output, rtol=1e-3, atol=1e-4 * max(1.0, float(np.abs(student_output).max(initial=0))))
     if not same:
-        detail = reason if ours is None else f"output {tuple(ours.shape)} differs from yours {student_output.shape}"
-        note = f"; {description['note']}" if description["note"] else ""
-        raise NetworkProblem("invalid", f"{what}: the grader's copy, rebuilt from what your forward computes, does "
-                                        f"not reproduce your network's output ({detail}{note}); the training check "
-                                        f"needs a forward built from standard torch.nn layers and functions")
+        detail = reason if ours is None else _("output {ours} differs from yours {yours}").format(
+            ours=tuple(ours.shape), yours=student_output.shape)
+        note = _("; ") + description["note"] if description["note"] else ""
+        raise NetworkProblem("invalid", _("{what}: the grader's copy, rebuilt from what your forward computes, does "
+                                          "not reproduce your network's output ({detail}{note}); the training check "
+                                          "needs a forward built from standard torch.nn layers and "
+                                          "functions").format(what=what, detail=detail, note=note))
     return copy
 
 
@@ -94,33 +101,35 @@ def fetch_network(submission, plan, input_size, seed=0):
     parts, made_by = [], None  # made_by: what produced `shape` (None: the images)
     for part in plan:
         if part[0] == "ask":
-            _, builder, kwargs = part
+            _ask, builder, kwargs = part
             what = call_text(builder, kwargs)
             answer = submission.ask(describe(builder, kwargs, shape, seed))
             if not answer.ok:
-                raise NetworkProblem(answer.status, f"{what}: {answer.message}")
+                raise NetworkProblem(answer.status, _("{what}: {message}").format(what=what, message=answer.message))
             try:
                 piece = _rebuild(answer, builder, kwargs, shape, seed)
             except NetworkProblem as problem:
                 if made_by:  # the input came from the student's previous part: say so
-                    problem.args = (f"{problem} (its input comes from {made_by}, which outputs {tuple(shape)})",)
+                    problem.args = (_("{problem} (its input comes from {made_by}, which outputs {shape})").format(
+                        problem=problem, made_by=made_by, shape=tuple(shape)),)
                 raise
         else:
-            what, piece = "the grader's own layers", netspec.build(part[1])
+            what, piece = _("the grader's own layers"), netspec.build(part[1])
         parts.append(piece)
         try:
             with torch.no_grad():
                 shape = list(piece.eval()(torch.zeros(shape)).shape)  # the next part's input
         except RuntimeError as error:  # only the grader's own layers can fail here: the student's were verified
-            raise NetworkProblem("failed", f"{made_by} outputs shape {tuple(shape)}, which {what} after it cannot "
-                                           f"take ({str(error).splitlines()[0][:160]})") from error
+            raise NetworkProblem("failed", _("{made_by} outputs shape {shape}, which {what} after it cannot take "
+                                             "({error})").format(made_by=made_by, shape=tuple(shape), what=what,
+                                                                 error=str(error).splitlines()[0][:160])) from error
         made_by = what
     if shape != [DESCRIBE_BATCH, 10]:
-        raise NetworkProblem("failed", f"the network outputs shape {tuple(shape)} for an input of "
-                                       f"({DESCRIBE_BATCH}, 1, {input_size}, {input_size}); a classifier for 10 "
-                                       f"classes must output ({DESCRIBE_BATCH}, 10)")
+        raise NetworkProblem("failed", _("the network outputs shape {shape} for an input of ({batch}, 1, {size}, "
+                                         "{size}); a classifier for 10 classes must output ({batch}, 10)").format(
+            shape=tuple(shape), batch=DESCRIBE_BATCH, size=input_size))
     if not any(parameter.requires_grad for part in parts for parameter in part.parameters()):
-        raise NetworkProblem("failed", "the network has no trainable parameters: there is nothing to train")
+        raise NetworkProblem("failed", _("the network has no trainable parameters: there is nothing to train"))
     return nn.Sequential(*parts)
 
 
@@ -152,5 +161,5 @@ def largest_activation(model, input_size, batch_size):
             hook.remove()
     if not sizes:
         return None
-    numel, _, index, kind, shape = max((n, -k, k, kind, shape) for n, k, kind, shape in sizes)  # first of equals
+    numel, _order, index, kind, shape = max((n, -k, k, kind, shape) for n, k, kind, shape in sizes)  # first of equals
     return index, kind, (batch_size,) + shape[1:], numel * batch_size * 4 / 2 ** 20

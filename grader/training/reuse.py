@@ -5,6 +5,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from grader.i18n import _
 from grader.training.cache import TrainingCache, key_of, key_parts
 from grader.training.loop import History
 from grader.training.runner import Outcome, train_and_judge, verdict_feedback
@@ -79,8 +80,8 @@ def _reused(cache, key, entry, chosen, record):
     reused = {"key": key, "recorded": recorded, "record": str(cache.entry_path(key)),
               "curve": str(cache.curve_path(key))}
     record.update({name: kept[name] for name in RUN_FIELDS if name in kept}, verdict=verdict, reused=reused)
-    note = (f"same network as a run recorded on {recorded[:10]} (not trained again; record {reused['record']}, "
-            f"curve {reused['curve']}): ")
+    note = _("same network as a run recorded on {date} (not trained again; record {record}, curve {curve}): ").format(
+        date=recorded[:10], record=reused["record"], curve=reused["curve"])
     return Outcome(verdict, note + feedback, record, _history(kept.get("curve", {}), kept))
 
 
@@ -119,7 +120,8 @@ def _verify(cache, use, key, entry, network, chosen, dataset, seed, device, reco
               recorded_accuracy=recorded, test_accuracy=fresh)
     outcome.record["verified"] = {"key": key, "recorded_accuracy": recorded, "reproduced": same,
                                   "record": str(Path(cache.entry_path(key)))}
-    note = ("re-trained to verify the run recorded on {date}: same test accuracy. " if same else
-            "re-trained to verify the run recorded on {date}, which had test accuracy {recorded}: this run decides. ")
+    note = (_("re-trained to verify the run recorded on {date}: same test accuracy. ") if same else
+            _("re-trained to verify the run recorded on {date}, which had test accuracy {recorded}: this run "
+              "decides. "))
     outcome.feedback = note.format(date=str(entry.get("recorded", "?"))[:10], recorded=recorded) + outcome.feedback
     return outcome

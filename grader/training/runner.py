@@ -6,6 +6,7 @@ from datetime import datetime, timezone
 
 import torch
 
+from grader.i18n import _
 from grader.training import data as fashion_mnist
 from grader.training import profiles
 from grader.training.loop import TrainingStopped, train
@@ -28,21 +29,25 @@ def _device_name(device):
 
 
 def verdict_feedback(profile, accuracy):
+    values = {"accuracy": f"{accuracy:.3f}", "threshold": f"{profile.threshold:.2f}", "profile": profile.name,
+              "steps": profile.loop.steps, "batch_size": profile.loop.batch_size}
     if not profile.calibrated_budget:  # advice about ReLUs would be a guess: say only what the run shows
         verdict = "passed" if accuracy >= profile.threshold else "failed"
         calibrated = profiles.loop_config(profile.model, profile.name).steps
-        return verdict, (f"test accuracy {accuracy:.3f} after {profile.loop.steps} steps; the threshold "
-                         f"{profile.threshold:.2f} is calibrated for {calibrated} steps, so this is indicative "
-                         f"only ({verdict} against it).")
+        text = (_("test accuracy {accuracy} after {steps} steps; the threshold {threshold} is calibrated for "
+                  "{calibrated} steps, so this is indicative only (passed against it).") if verdict == "passed" else
+                _("test accuracy {accuracy} after {steps} steps; the threshold {threshold} is calibrated for "
+                  "{calibrated} steps, so this is indicative only (failed against it)."))
+        return verdict, text.format(calibrated=calibrated, **values)
     reference = profile.calibration.get("reference", {})
-    span = (f" (the reference reaches {reference['min']:.2f}-{reference['max']:.2f})"
+    span = (_(" (the reference reaches {low}-{high})").format(low=f"{reference['min']:.2f}",
+                                                              high=f"{reference['max']:.2f}")
             if reference.get("min") is not None else "")
-    budget = f"{profile.loop.steps} steps of {profile.loop.batch_size} images"
     if accuracy >= profile.threshold:
-        return "passed", f"test accuracy {accuracy:.3f} ≥ threshold {profile.threshold:.2f} ({profile.name} profile)."
-    return "failed", (f"test accuracy {accuracy:.3f} after {budget} is below the threshold "
-                      f"{profile.threshold:.2f}{span}: check that every conv/hidden Linear is followed by a ReLU "
-                      f"and that nothing follows the last Linear (no activation on the logits).")
+        return "passed", _("test accuracy {accuracy} ≥ threshold {threshold} ({profile} profile).").format(**values)
+    return "failed", _("test accuracy {accuracy} after {steps} steps of {batch_size} images is below the threshold "
+                       "{threshold}{span}: check that every conv/hidden Linear is followed by a ReLU and that "
+                       "nothing follows the last Linear (no activation on the logits).").format(span=span, **values)
 
 
 def run_training(model, submission, profile="auto", seed=0, data_root=None, download=False, steps=None,
@@ -61,8 +66,8 @@ def run_training(model, submission, profile="auto", seed=0, data_root=None, down
               "calibrated_budget": chosen.calibrated_budget, "torch": torch.__version__,
               "started": datetime.now(timezone.utc).isoformat(timespec="seconds")}
     if device.type == "cuda" and not torch.cuda.is_available():
-        return Outcome("skipped", f"the {chosen.name} profile needs CUDA and none is available here; "
-                                  f"use the cpu profile", record)
+        return Outcome("skipped", _("the {profile} profile needs CUDA and none is available here; "
+                                    "use the cpu profile").format(profile=chosen.name), record)
     record["device"] = _device_name(device)
     dataset = fashion_mnist.load(data_root, download=download)
     record["data"] = dataset.source
@@ -87,17 +92,21 @@ def train_and_judge(network, chosen, dataset, seed, device, record, on_log=None)
     except TrainingStopped as stopped:
         record.update(verdict="memory" if stopped.reason == "memory" else "failed", stopped_at_step=stopped.step)
         if stopped.reason == "nan":
-            return Outcome("failed", f"{stopped}: the network's output blows up; check for a missing ReLU "
-                                     f"between layers or an activation on the logits.", record)
+            return Outcome("failed", _("{stopped}: the network's output blows up; check for a missing ReLU "
+                                       "between layers or an activation on the logits.").format(stopped=stopped),
+                           record)
         if stopped.reason == "error":
-            return Outcome("failed", f"{stopped}. It worked on the batch of {DESCRIBE_BATCH} it was described "
-                                     f"with: does a layer depend on the batch size?", record)
+            return Outcome("failed", _("{stopped}. It worked on the batch of {batch} it was described with: does a "
+                                       "layer depend on the batch size?").format(stopped=stopped,
+                                                                                 batch=DESCRIBE_BATCH), record)
         largest = largest_activation(network.cpu(), chosen.loop.input_size, chosen.loop.batch_size)
         if largest is None:
-            return Outcome("memory", f"{stopped}: check the layers' sizes (in/out channels, hidden width).", record)
+            return Outcome("memory", _("{stopped}: check the layers' sizes (in/out channels, hidden "
+                                       "width).").format(stopped=stopped), record)
         index, kind, shape, mib = largest
-        return Outcome("memory", f"{stopped}; the largest activation is layer {index} ({kind}) with output "
-                                 f"{shape} = {mib:.0f} MiB per batch: check that layer's size and stride.", record)
+        return Outcome("memory", _("{stopped}; the largest activation is layer {index} ({kind}) with output {shape} = "
+                                   "{mib} MiB per batch: check that layer's size and stride.").format(
+                                       stopped=stopped, index=index, kind=kind, shape=shape, mib=f"{mib:.0f}"), record)
     accuracy = history.final_test_accuracy
     verdict, feedback = verdict_feedback(chosen, accuracy)
     record.update(seconds=round(time.perf_counter() - started, 2), train_seconds=round(history.train_seconds, 2),
