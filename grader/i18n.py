@@ -88,12 +88,12 @@ def using_language(language):
 
 
 def _catalogue(language):
-    folder = LANGUAGES.get(language)
-    if folder is None:
-        return gettext.NullTranslations()
+    """The language's translations, read once per process (every message of a grading goes through here)."""
     if language not in _catalogues:
-        _catalogues[language] = gettext.translation(DOMAIN, localedir=str(LOCALE_DIR), languages=[folder],
-                                                    fallback=True)
+        folder = LANGUAGES.get(language)
+        _catalogues[language] = (gettext.NullTranslations() if folder is None else
+                                 gettext.translation(DOMAIN, localedir=str(LOCALE_DIR), languages=[folder],
+                                                     fallback=True))
     return _catalogues[language]
 
 

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from grader.i18n import N_, _, check_language, current_language, resolve_language, set_language
+from grader.commands.options import language
+from grader.i18n import N_, _, current_language, resolve_language, set_language
 
 FRIENDLY = {"not_implemented": N_("not implemented yet")}
 
@@ -25,17 +26,9 @@ def pytest_addoption(parser):
                     help="train again even when the same network was trained before (results are kept in your "
                          "user cache folder, so unchanged work trains only once)")
     group.addoption("--call-timeout", type=float, default=60.0, help="seconds one call of your code may take")
-    group.addoption("--lang", default=None, metavar="{en,zh}", type=_language,
+    group.addoption("--lang", default=None, metavar="{en,zh}", type=language,
                     help="language of the feedback and the points table: zh (中文) or en (default: "
                          "$D2L_GRADER_LANG, else your locale, else en)")
-
-
-def _language(text):
-    import argparse
-    try:
-        return check_language(text)
-    except ValueError as error:
-        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 class GradingSession:

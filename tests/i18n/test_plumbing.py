@@ -3,7 +3,6 @@ and the sandboxed worker's notes; English stays the default and keeps its earlie
 import json
 import re
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
@@ -11,6 +10,7 @@ import torch  # noqa: F401 — imported out here once (see tests/test_pytest_plu
 
 from grader.cli import build_parser
 from tests.i18n.english import english_sentences
+from tests.test_pytest_plugin import student  # noqa: F401 — the pytester fixture with the student's test file
 
 ROOT = Path(__file__).resolve().parents[2]
 pytest_plugins = ["pytester"]
@@ -57,13 +57,6 @@ def test_the_classroom_workflow_passes_the_language_to_every_step():
     steps = [s["run"] for s in workflow(train=False, language="zh")["jobs"]["run-autograding-tests"]["steps"]
              if "classroom_step" in s.get("run", "")]
     assert steps and all(run.endswith("--lang zh") for run in steps)
-
-
-@pytest.fixture
-def student(pytester, monkeypatch):
-    shutil.copy(ROOT / "test_assignments.py", pytester.path / "test_assignments.py")
-    monkeypatch.delitem(sys.modules, "test_assignments", raising=False)
-    return pytester
 
 
 def test_pytest_lang_zh_prints_a_chinese_table_and_gives_the_language_back(student):
